@@ -1,0 +1,200 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerResources } from "../config";
+import { ADMIN_PASSWORD_ENV, AGENT_PORT, configChecksum, HTTP_PORT } from "../lib/jcasc";
+import { labels, selectorLabels } from "../lib/labels";
+import { CASC_KEY, CONFIG_CHECKSUM_ANNOTATION } from "../policy/lib/conventions";
+import { ADMIN_SECRET_KEYS } from "./adminCredentials";
+
+/** Arguments of {@link JenkinsController}. */
+export interface JenkinsControllerArgs {
+    /** Name of the Deployment and ConfigMap; also app.kubernetes.io/instance. */
+    name: string;
+    /** The Jenkins namespace. */
+    namespace: pulumi.Input<string>;
+    /** ServiceAccount the Kubernetes plugin acts as. */
+    serviceAccountName: pulumi.Input<string>;
+    /** Pinned Jenkins image; it also runs jenkins-plugin-cli in the init container. */
+    image: string;
+    /** Requests and limits of the controller and its init containers. */
+    resources: ContainerResources;
+    /** JVM options (the seed's provisioning tunings); the time zone and wizard switch are added. */
+    javaOpts: string;
+    /** IANA time zone of the controller. */
+    timezone: string;
+    /** The JCasC YAML text, built from plain config. */
+    casc: string;
+    /** plugins.txt for jenkins-plugin-cli. */
+    plugins: string;
+    /** Update-center URL for plugin downloads, if a mirror is used. */
+    updateCenterUrl?: string;
+    /** HTTP proxy URL for plugin downloads, and the hosts that bypass it. */
+    proxy?: { url: string; noProxy: string };
+    /** Secret holding the admin password under the key `password`. */
+    adminSecretName: pulumi.Input<string>;
+    /** Claim holding JENKINS_HOME. */
+    homeClaimName: pulumi.Input<string>;
+    /** Add an init container that gives JENKINS_HOME to uid 1000 (NFS exports owned by root). */
+    fixPermissions: boolean;
+}
+
+const JENKINS_HOME = "/var/jenkins_home";
+const CASC_DIR = "/var/jenkins_casc";
+const PLUGIN_DIR = "/var/jenkins_plugins";
+const JENKINS_UID = 1000;
+
+/**
+ * The Jenkins controller: its JCasC ConfigMap and a single-replica Deployment with the Recreate
+ * strategy (one writer on JENKINS_HOME), pinned plugins installed by an init container, probes on
+ * /login with a startup probe instead of a fixed delay, and a non-root security context.
+ */
+export class JenkinsController extends pulumi.ComponentResource {
+    /** Name of the Deployment. */
+    readonly deploymentName: pulumi.Output<string>;
+    /** Name of the ConfigMap holding jenkins.yaml and plugins.txt. */
+    readonly configMapName: pulumi.Output<string>;
+    /** Digest of the configuration, set as a pod-template annotation. */
+    readonly checksum: string;
+    /** Labels selecting the controller pod (for the Service). */
+    readonly selector: Record<string, string>;
+    readonly deployment: k8s.apps.v1.Deployment;
+
+    constructor(name: string, args: JenkinsControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("jenkins-on-k8s:jenkins:JenkinsController", name, {}, opts);
+        const meta = labels({ name: "jenkins", instance: args.name, component: "controller" });
+        this.selector = selectorLabels({ name: "jenkins", instance: args.name, component: "controller" });
+
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+            metadata: { name: `${args.name}-config`, namespace: args.namespace, labels: meta },
+            data: { [CASC_KEY]: args.casc, "plugins.txt": args.plugins },
+        }, { parent: this });
+        this.configMapName = configMap.metadata.name;
+        this.checksum = configChecksum(args.casc, args.plugins, args.updateCenterUrl ?? "", args.proxy?.url ?? "");
+
+        const proxyEnv = args.proxy
+            ? ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"].map(n => ({ name: n, value: args.proxy!.url }))
+                .concat([{ name: "NO_PROXY", value: args.proxy.noProxy }, { name: "no_proxy", value: args.proxy.noProxy }])
+            : [];
+        const restricted: k8s.types.input.core.v1.SecurityContext = {
+            allowPrivilegeEscalation: false,
+            runAsNonRoot: true,
+            runAsUser: JENKINS_UID,
+            runAsGroup: JENKINS_UID,
+            capabilities: { drop: ["ALL"] },
+        };
+        const initContainers: k8s.types.input.core.v1.Container[] = [];
+        if (args.fixPermissions) {
+            // The seed's "Wrong volume permissions?": NFS exports often belong to root and ignore fsGroup.
+            initContainers.push({
+                name: "fix-permissions",
+                image: args.image,
+                command: ["sh", "-c", `chown -R ${JENKINS_UID}:${JENKINS_UID} ${JENKINS_HOME}`],
+                resources: args.resources,
+                securityContext: {
+                    runAsUser: 0,
+                    runAsNonRoot: false,
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ["ALL"], add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"] },
+                },
+                volumeMounts: [{ name: "jenkins-home", mountPath: JENKINS_HOME }],
+            });
+        }
+        initContainers.push({
+            name: "install-plugins",
+            image: args.image,
+            command: [
+                "jenkins-plugin-cli",
+                "--war", "/usr/share/jenkins/jenkins.war",
+                "--plugin-file", `${CASC_DIR}/plugins.txt`,
+                "--plugin-download-directory", PLUGIN_DIR,
+                "--latest", "false",
+                ...(args.updateCenterUrl ? ["--jenkins-update-center", args.updateCenterUrl] : []),
+            ],
+            env: proxyEnv,
+            resources: args.resources,
+            securityContext: restricted,
+            volumeMounts: [
+                { name: "config", mountPath: CASC_DIR, readOnly: true },
+                { name: "plugins", mountPath: PLUGIN_DIR },
+                { name: "tmp", mountPath: "/tmp" },
+            ],
+        });
+
+        const probe = (failureThreshold: number): k8s.types.input.core.v1.Probe => ({
+            httpGet: { path: "/login", port: "http" },
+            periodSeconds: 10,
+            timeoutSeconds: 5,
+            failureThreshold,
+        });
+
+        this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+            metadata: { name: args.name, namespace: args.namespace, labels: meta },
+            spec: {
+                replicas: 1,
+                // Never two controllers on one JENKINS_HOME, not even during a rollout.
+                strategy: { type: "Recreate" },
+                selector: { matchLabels: this.selector },
+                template: {
+                    metadata: { labels: meta, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: this.checksum } },
+                    spec: {
+                        serviceAccountName: args.serviceAccountName,
+                        enableServiceLinks: false,
+                        securityContext: {
+                            fsGroup: JENKINS_UID,
+                            fsGroupChangePolicy: "OnRootMismatch",
+                            seccompProfile: { type: "RuntimeDefault" },
+                        },
+                        initContainers,
+                        containers: [{
+                            name: "jenkins",
+                            image: args.image,
+                            imagePullPolicy: "IfNotPresent",
+                            env: [
+                                {
+                                    name: "JAVA_OPTS",
+                                    value: [args.javaOpts, `-Duser.timezone=${args.timezone}`,
+                                        "-Djenkins.install.runSetupWizard=false"].filter(s => s !== "").join(" "),
+                                },
+                                { name: "TZ", value: args.timezone },
+                                { name: "JENKINS_HOME", value: JENKINS_HOME },
+                                { name: "CASC_JENKINS_CONFIG", value: `${CASC_DIR}/${CASC_KEY}` },
+                                // Pinned plugins replace older copies left in JENKINS_HOME by a previous version.
+                                { name: "PLUGINS_FORCE_UPGRADE", value: "true" },
+                                {
+                                    name: ADMIN_PASSWORD_ENV,
+                                    valueFrom: { secretKeyRef: { name: args.adminSecretName, key: ADMIN_SECRET_KEYS.password } },
+                                },
+                                ...proxyEnv,
+                            ],
+                            ports: [
+                                { name: "http", containerPort: HTTP_PORT, protocol: "TCP" },
+                                { name: "agent", containerPort: AGENT_PORT, protocol: "TCP" },
+                            ],
+                            // Up to 10 minutes for a first start (plugin load, JCasC) before liveness applies.
+                            startupProbe: probe(60),
+                            livenessProbe: probe(5),
+                            readinessProbe: probe(3),
+                            resources: args.resources,
+                            securityContext: restricted,
+                            volumeMounts: [
+                                { name: "jenkins-home", mountPath: JENKINS_HOME },
+                                { name: "config", mountPath: CASC_DIR, readOnly: true },
+                                // The image's entrypoint copies reference plugins into JENKINS_HOME.
+                                { name: "plugins", mountPath: "/usr/share/jenkins/ref/plugins" },
+                                { name: "tmp", mountPath: "/tmp" },
+                            ],
+                        }],
+                        volumes: [
+                            { name: "jenkins-home", persistentVolumeClaim: { claimName: args.homeClaimName } },
+                            { name: "config", configMap: { name: this.configMapName } },
+                            { name: "plugins", emptyDir: {} },
+                            { name: "tmp", emptyDir: {} },
+                        ],
+                    },
+                },
+            },
+        }, { parent: this });
+        this.deploymentName = this.deployment.metadata.name;
+        this.registerOutputs({ deploymentName: this.deploymentName, configMapName: this.configMapName });
+    }
+}

@@ -1,0 +1,214 @@
+// The Jenkins Configuration as Code document, built as typed objects from plain config (never
+// from resource outputs, so it is fully known at preview time and policies can read it) and
+// serialised with a YAML library.
+import { createHash } from "crypto";
+import * as YAML from "yaml";
+import { AGENT_WORKDIR, AgentContainer, AgentTemplate, StackConfig } from "../config";
+import { AGENT_POD_LABEL, PART_OF } from "../policy/lib/conventions";
+
+/** The environment variable the controller reads the admin password from (filled from the Secret). */
+export const ADMIN_PASSWORD_ENV = "JENKINS_ADMIN_PASSWORD";
+/** The inbound agent port, fixed so the Service and the cloud agree. */
+export const AGENT_PORT = 50000;
+/** The web port of the controller. */
+export const HTTP_PORT = 8080;
+/** Where the Docker socket lives on nodes, for templates that ask for it. */
+export const DOCKER_SOCKET = "/var/run/docker.sock";
+
+export interface CascKeyValue { key: string; value: string }
+
+/** A container of a pod template, as the Kubernetes plugin's JCasC reads it. */
+export interface CascContainer {
+    name: string;
+    image: string;
+    command: string;
+    args: string;
+    ttyEnabled: boolean;
+    workingDir: string;
+    resourceRequestCpu: string;
+    resourceRequestMemory: string;
+    resourceLimitCpu: string;
+    resourceLimitMemory: string;
+    envVars?: { envVar: CascKeyValue }[];
+}
+
+export type CascVolume =
+    | { persistentVolumeClaim: { claimName: string; mountPath: string; readOnly: boolean } }
+    | { emptyDirVolume: { mountPath: string; memory: boolean } }
+    | { hostPathVolume: { hostPath: string; mountPath: string } };
+
+export interface CascPodTemplate {
+    name: string;
+    label: string;
+    namespace: string;
+    idleMinutes: number;
+    instanceCap: number;
+    nodeSelector?: string;
+    labels: CascKeyValue[];
+    containers: CascContainer[];
+    volumes: CascVolume[];
+}
+
+export interface CascKubernetesCloud {
+    name: string;
+    serverUrl: string;
+    namespace: string;
+    jenkinsUrl: string;
+    jenkinsTunnel: string;
+    containerCapStr: string;
+    connectTimeout: number;
+    readTimeout: number;
+    podLabels: CascKeyValue[];
+    templates: CascPodTemplate[];
+}
+
+/** The subset of the JCasC schema this stack writes. */
+export interface CascDocument {
+    jenkins: {
+        systemMessage: string;
+        numExecutors: number;
+        mode: "EXCLUSIVE" | "NORMAL";
+        slaveAgentPort: number;
+        disableRememberMe: boolean;
+        securityRealm: { local: { allowsSignup: boolean; users: { id: string; password: string }[] } };
+        authorizationStrategy: { loggedInUsersCanDoAnything: { allowAnonymousRead: boolean } };
+        crumbIssuer: { standard: { excludeClientIPFromCrumb: boolean } };
+        proxy?: { name: string; port: number; noProxyHost: string };
+        updateCenter?: { sites: { id: string; url: string }[] };
+        clouds: { kubernetes: CascKubernetesCloud }[];
+    };
+    unclassified: { location: { url: string } };
+}
+
+/** Host names the controller and agents derive from config (never typed twice). */
+export function jenkinsHosts(cfg: StackConfig) {
+    const { name, namespace, clusterDomain, nodeAddress, nodePort } = cfg.jenkins;
+    const host = `${name}.${namespace}.svc.${clusterDomain}`;
+    return {
+        inClusterUrl: `http://${host}:${HTTP_PORT}`,
+        agentTunnel: `${host}:${AGENT_PORT}`,
+        externalUrl: `http://${nodeAddress}:${nodePort}`,
+        apiServer: `https://kubernetes.default.svc.${clusterDomain}`,
+    };
+}
+
+/** Name of the claim backing an agent cache. */
+export function cacheClaimName(cache: string): string {
+    return `agent-cache-${cache}`;
+}
+
+function cascContainer(c: AgentContainer): CascContainer {
+    const isJnlp = c.name === "jnlp";
+    // Side containers idle on `cat` with a TTY until the pipeline execs steps into them;
+    // the jnlp container runs its image's entrypoint.
+    return {
+        name: c.name,
+        image: c.image,
+        command: c.command ?? (isJnlp ? "" : "cat"),
+        args: c.args ?? "",
+        ttyEnabled: c.ttyEnabled && !isJnlp,
+        workingDir: c.workingDir || AGENT_WORKDIR,
+        resourceRequestCpu: c.resources.requests.cpu,
+        resourceRequestMemory: c.resources.requests.memory,
+        resourceLimitCpu: c.resources.limits.cpu,
+        resourceLimitMemory: c.resources.limits.memory,
+        ...(Object.keys(c.env).length > 0
+            ? { envVars: Object.entries(c.env).map(([key, value]) => ({ envVar: { key, value } })) }
+            : {}),
+    };
+}
+
+function cascTemplate(t: AgentTemplate, namespace: string): CascPodTemplate {
+    const volumes: CascVolume[] = t.volumes.map(v => v.type === "cache"
+        ? { persistentVolumeClaim: { claimName: cacheClaimName(v.cache), mountPath: v.mountPath, readOnly: false } }
+        : { emptyDirVolume: { mountPath: v.mountPath, memory: v.memory } });
+    if (t.mountDockerSocket) {
+        volumes.push({ hostPathVolume: { hostPath: DOCKER_SOCKET, mountPath: DOCKER_SOCKET } });
+    }
+    const selector = Object.entries(t.nodeSelector).map(([k, v]) => `${k}=${v}`).join(",");
+    return {
+        name: t.name,
+        label: t.label,
+        namespace,
+        idleMinutes: t.idleMinutes,
+        instanceCap: t.instanceCap,
+        ...(selector !== "" ? { nodeSelector: selector } : {}),
+        labels: [{ key: "app.kubernetes.io/component", value: "agent" }, { key: "jenkins-on-k8s/template", value: t.name }],
+        containers: t.containers.map(cascContainer),
+        volumes,
+    };
+}
+
+/** The JCasC document of a stack. */
+export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
+    const hosts = jenkinsHosts(cfg);
+    const { jenkins, agents } = cfg;
+    const doc: CascDocument = {
+        jenkins: {
+            systemMessage: `Managed by Pulumi (${PART_OF}, stack ${stack}): changes made here are replaced at the next restart.`,
+            numExecutors: 0, // builds run on agents only
+            mode: "EXCLUSIVE",
+            slaveAgentPort: AGENT_PORT,
+            disableRememberMe: false,
+            securityRealm: {
+                local: {
+                    allowsSignup: false,
+                    // JCasC resolves the variable from the environment when it applies the file.
+                    users: [{ id: jenkins.adminUser, password: `\${${ADMIN_PASSWORD_ENV}}` }],
+                },
+            },
+            authorizationStrategy: { loggedInUsersCanDoAnything: { allowAnonymousRead: false } },
+            crumbIssuer: { standard: { excludeClientIPFromCrumb: true } },
+            clouds: [{
+                kubernetes: {
+                    name: "kubernetes",
+                    serverUrl: hosts.apiServer,
+                    namespace: agents.namespace,
+                    jenkinsUrl: hosts.inClusterUrl,
+                    jenkinsTunnel: hosts.agentTunnel,
+                    containerCapStr: String(agents.quota.pods),
+                    connectTimeout: 5,
+                    readTimeout: 15,
+                    podLabels: [
+                        { key: AGENT_POD_LABEL, value: "true" },
+                        { key: "app.kubernetes.io/part-of", value: PART_OF },
+                        { key: "app.kubernetes.io/instance", value: jenkins.name },
+                    ],
+                    templates: agents.templates.map(t => cascTemplate(t, agents.namespace)),
+                },
+            }],
+        },
+        unclassified: { location: { url: `${hosts.externalUrl}/` } },
+    };
+    if (jenkins.proxy) {
+        const internal = [`*.svc.${jenkins.clusterDomain}`, `*.${jenkins.namespace}`, "localhost", "127.0.0.1"];
+        doc.jenkins.proxy = {
+            name: jenkins.proxy.host,
+            port: jenkins.proxy.port,
+            noProxyHost: [...internal, ...jenkins.proxy.noProxy].join("\n"),
+        };
+    }
+    if (jenkins.updateCenterUrl) {
+        doc.jenkins.updateCenter = { sites: [{ id: "default", url: jenkins.updateCenterUrl }] };
+    }
+    return doc;
+}
+
+/** The JCasC document as the YAML text of the ConfigMap. */
+export function renderCasc(cfg: StackConfig, stack: string): string {
+    return YAML.stringify(buildCasc(cfg, stack), { lineWidth: 0 });
+}
+
+/** plugins.txt for jenkins-plugin-cli: one name:version a line. */
+export function renderPlugins(cfg: StackConfig): string {
+    return cfg.jenkins.plugins.join("\n") + "\n";
+}
+
+/** A short digest of the controller's configuration; in the pod template it restarts the pod on change. */
+export function configChecksum(...parts: string[]): string {
+    const hash = createHash("sha256");
+    for (const part of parts) {
+        hash.update(part).update("\0");
+    }
+    return hash.digest("hex");
+}

@@ -1,0 +1,187 @@
+// Runs the program under Pulumi mocks, with a stack's configuration read from Pulumi.<stack>.yaml,
+// and records every resource it registers. Used by the tests, `npm run render`, `npm run bench`
+// and `npm run policy:check`; it needs no Pulumi CLI and no cluster.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as YAML from "yaml";
+import { loadConfig, PROJECT } from "../config";
+import { StackOutputs } from "../outputs";
+import { createStack } from "../stack";
+
+/** The project root (where Pulumi.yaml is). */
+export const ROOT = path.resolve(__dirname, "..", fs.existsSync(path.resolve(__dirname, "..", "Pulumi.yaml")) ? "" : "..");
+
+/** A resource the program registered, as the engine (and a policy pack) would see it. */
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** Inputs after the SDK resolved them; unknowns during preview stay as {@link UNKNOWN}. */
+    inputs: Record<string, unknown>;
+    custom: boolean;
+}
+
+/** What the SDK sends for a value that is not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** A fake password mocks return for RandomPassword outside preview. */
+export const MOCK_PASSWORD = "mock-generated-password-123456";
+
+export interface EvaluateOptions {
+    /** Evaluate as `pulumi preview` does: computed outputs are unknown. */
+    preview?: boolean;
+    /** Config to set on top of the stack file, by key without the project prefix (raw strings). */
+    overrides?: Record<string, string>;
+    /** Keys of `overrides` that are secrets. */
+    secretKeys?: string[];
+    /** Use exactly this config instead of reading Pulumi.<stack>.yaml. */
+    configOnly?: boolean;
+}
+
+export interface Evaluation {
+    resources: RecordedResource[];
+    /** Stack outputs with secrets unwrapped, for assertions. */
+    outputs: Record<string, unknown>;
+    /** Names of outputs whose value is secret. */
+    secretOutputs: string[];
+    stackOutputs: StackOutputs;
+}
+
+/** Config of a stack file as the CLI hands it to the program: raw strings by full key, plus secret keys. */
+export function readStackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`no stack file ${file}`);
+    }
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(doc?.config ?? {})) {
+        const isSecure = typeof value === "object" && value !== null && "secure" in value;
+        if (isSecure) {
+            // Encrypted values cannot be read without the stack's key; a placeholder keeps the shape.
+            config[key] = "placeholder-secret-from-stack-file";
+            secretKeys.push(key);
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys };
+}
+
+function mocks(preview: boolean, recorded: RecordedResource[]): pulumi.runtime.Mocks {
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+            recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, custom: args.custom ?? true });
+            const state: Record<string, unknown> = { ...args.inputs };
+            // Computed outputs: known after `pulumi up`, unknown during preview (left unset here).
+            if (!preview && args.type === "random:index/randomPassword:RandomPassword") {
+                state.result = MOCK_PASSWORD;
+            }
+            if (!preview && args.type === "kubernetes:core/v1:Secret"
+                && (args.inputs as { type?: string }).type === "kubernetes.io/service-account-token") {
+                state.data = {
+                    token: Buffer.from("mock-token").toString("base64"),
+                    "ca.crt": Buffer.from("mock-ca").toString("base64"),
+                };
+            }
+            return { id: preview ? undefined : `${args.name}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+            return args.inputs as Record<string, unknown>;
+        },
+    };
+}
+
+/** Waits until every registration the program started has reached the mock monitor. */
+async function settle(): Promise<void> {
+    const wait = (settings as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    if (typeof wait !== "function") {
+        throw new Error("@pulumi/pulumi no longer exposes runtime/settings.waitForRPCs; update scripts/evaluate.ts");
+    }
+    await wait();
+}
+
+async function unwrap(value: unknown): Promise<{ value: unknown; secret: boolean }> {
+    if (pulumi.Output.isInstance(value)) {
+        const out = value as pulumi.Output<unknown>;
+        const [resolved, secret] = await Promise.all([
+            new Promise<unknown>(resolve => out.apply(v => { resolve(v); return v; })),
+            (out as unknown as { isSecret: Promise<boolean> }).isSecret,
+        ]);
+        const inner = await unwrap(resolved);
+        return { value: inner.value, secret: secret || inner.secret };
+    }
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+        const result: Record<string, unknown> = {};
+        let secret = false;
+        for (const [k, v] of Object.entries(value)) {
+            const inner = await unwrap(v);
+            result[k] = inner.value;
+            secret = secret || inner.secret;
+        }
+        return { value: result, secret };
+    }
+    return { value, secret: false };
+}
+
+/**
+ * Runs `program` under mocks (any component or stack code) and returns what it registered and
+ * returned, after every registration has reached the mock monitor.
+ */
+export async function record<T>(program: () => T, options: { preview?: boolean; stack?: string } = {}): Promise<{ resources: RecordedResource[]; result: T }> {
+    const recorded: RecordedResource[] = [];
+    await pulumi.runtime.setMocks(mocks(options.preview ?? false, recorded), PROJECT, options.stack ?? "test", options.preview ?? false);
+    let result: T;
+    try {
+        result = program();
+    } finally {
+        await settle();
+    }
+    return { resources: recorded, result };
+}
+
+/**
+ * Evaluates the program for a stack under mocks. Throws the program's ConfigError when the
+ * configuration is invalid (after checking that no resource was registered).
+ */
+export async function evaluate(stack: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+    const preview = options.preview ?? false;
+    const recorded: RecordedResource[] = [];
+    await pulumi.runtime.setMocks(mocks(preview, recorded), PROJECT, stack, preview);
+    const base = options.configOnly ? { config: {}, secretKeys: [] } : readStackConfig(stack);
+    const config = { ...base.config };
+    for (const [key, value] of Object.entries(options.overrides ?? {})) {
+        config[`${PROJECT}:${key}`] = value;
+    }
+    const secretKeys = [...base.secretKeys, ...(options.secretKeys ?? []).map(k => `${PROJECT}:${k}`)];
+    pulumi.runtime.setAllConfig(config, secretKeys);
+
+    let stackOutputs: StackOutputs;
+    try {
+        stackOutputs = createStack(loadConfig(), stack);
+    } finally {
+        await settle();
+    }
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    if (!preview) {
+        for (const [name, value] of Object.entries(stackOutputs)) {
+            const { value: resolved, secret } = await unwrap(value);
+            outputs[name] = resolved;
+            if (secret) {
+                secretOutputs.push(name);
+            }
+        }
+    }
+    await settle();
+    return { resources: recorded, outputs, secretOutputs, stackOutputs };
+}
+
+/** The Kubernetes objects of an evaluation, as manifests. */
+export function kubernetesObjects(resources: RecordedResource[]): Record<string, unknown>[] {
+    return resources
+        .filter(r => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"))
+        .map(r => r.inputs);
+}

@@ -1,0 +1,119 @@
+// Composes the components of one stack from its validated configuration.
+import * as pulumi from "@pulumi/pulumi";
+import { AdminCredentials } from "./components/adminCredentials";
+import { AgentCapacity } from "./components/agentCapacity";
+import { ExternalAccess } from "./components/externalAccess";
+import { JenkinsAccess } from "./components/jenkinsAccess";
+import { JenkinsController } from "./components/jenkinsController";
+import { JenkinsHome } from "./components/jenkinsHome";
+import { JenkinsService } from "./components/jenkinsService";
+import { NfsProvisioner } from "./components/nfsProvisioner";
+import { StackConfig } from "./config";
+import { jenkinsHosts, renderCasc, renderPlugins } from "./lib/jcasc";
+import { StackOutputs } from "./outputs";
+
+/** Creates every resource of a stack and returns its outputs. */
+export function createStack(cfg: StackConfig, stack: string = pulumi.getStack()): StackOutputs {
+    const { storage, jenkins, agents } = cfg;
+
+    const nfs = storage.provisioner && new NfsProvisioner("nfs", {
+        ...storage.provisioner,
+        storageClassName: storage.className,
+        isDefault: storage.isDefault,
+        archiveOnDelete: storage.archiveOnDelete,
+        reclaimPolicy: storage.reclaimPolicy,
+        mountOptions: storage.mountOptions,
+    });
+    const storageClassName = nfs ? nfs.storageClassName : pulumi.output(storage.className);
+
+    const access = new JenkinsAccess("jenkins-access", {
+        namespace: jenkins.namespace,
+        agentNamespace: agents.namespace,
+        serviceAccountName: jenkins.serviceAccount,
+        instance: jenkins.name,
+    });
+
+    const capacity = new AgentCapacity("agent-capacity", {
+        namespace: access.agentNamespace,
+        limitRange: agents.limitRange,
+        quota: agents.quota,
+        caches: agents.caches,
+        storageClassName,
+        instance: jenkins.name,
+    });
+
+    const home = new JenkinsHome("jenkins-home", {
+        namespace: access.namespace,
+        claimName: `${jenkins.name}-home`,
+        storageClassName,
+        size: jenkins.homeSize,
+        protect: jenkins.protectHome,
+        instance: jenkins.name,
+    });
+
+    const admin = new AdminCredentials("jenkins-admin", {
+        namespace: access.namespace,
+        secretName: `${jenkins.name}-admin`,
+        username: jenkins.adminUser,
+        password: jenkins.adminPassword,
+        instance: jenkins.name,
+    });
+
+    const controller = new JenkinsController("jenkins", {
+        name: jenkins.name,
+        namespace: access.namespace,
+        serviceAccountName: access.serviceAccountName,
+        image: jenkins.image,
+        resources: jenkins.resources,
+        javaOpts: jenkins.javaOpts,
+        timezone: jenkins.timezone,
+        casc: renderCasc(cfg, stack),
+        plugins: renderPlugins(cfg),
+        updateCenterUrl: jenkins.updateCenterUrl,
+        proxy: jenkins.proxy && {
+            url: `http://${jenkins.proxy.host}:${jenkins.proxy.port}`,
+            noProxy: [`.svc.${jenkins.clusterDomain}`, ".svc", "localhost", "127.0.0.1", ...jenkins.proxy.noProxy].join(","),
+        },
+        adminSecretName: admin.secretName,
+        homeClaimName: home.claimName,
+        fixPermissions: jenkins.fixPermissions,
+    }, { dependsOn: [capacity] });
+
+    const service = new JenkinsService("jenkins", {
+        name: jenkins.name,
+        namespace: access.namespace,
+        selector: controller.selector,
+        nodePort: jenkins.nodePort,
+        agentNodePort: jenkins.agentNodePort,
+    });
+
+    const external = cfg.externalAccess && new ExternalAccess("external-access", {
+        namespace: access.agentNamespace,
+        serviceAccountName: cfg.externalAccess.serviceAccount,
+        agentRoleName: access.agentRoleName,
+        apiServer: cfg.externalAccess.apiServer,
+        instance: jenkins.name,
+    });
+
+    const hosts = jenkinsHosts(cfg);
+    // Outputs wait for the objects they describe, so a consumer never reads a URL before it serves.
+    const whenServed = <T>(value: T) => pulumi.all([service.serviceName, controller.deploymentName]).apply(() => value);
+    return {
+        contractVersion: 1,
+        url: whenServed(hosts.externalUrl),
+        adminUsername: admin.username,
+        adminPassword: admin.password,
+        namespace: access.namespace,
+        agentNamespace: access.agentNamespace,
+        serviceName: service.serviceName,
+        inClusterUrl: whenServed(hosts.inClusterUrl),
+        agentTunnel: whenServed(hosts.agentTunnel),
+        storageClassName,
+        externalAccess: external && {
+            serviceAccountName: external.serviceAccountName,
+            token: external.token,
+            caCertificate: external.caCertificate,
+            apiServer: external.apiServer,
+        },
+    };
+}

@@ -1,0 +1,140 @@
+// Every config path: defaults, each stack file, and every error, reported together before any
+// resource is registered.
+import * as assert from "assert";
+import { CONFIG_KEYS, REQUIRED_PLUGINS } from "../config";
+import { evaluate } from "../scripts/evaluate";
+import { assertProblem, configErrorOf, manifest } from "./helpers";
+import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
+
+const template = (over: Record<string, unknown>) => JSON.stringify([{
+    name: "t1", label: "l1",
+    containers: [{ name: "c", image: "maven:3.9.9", resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } } }],
+    ...over,
+}]);
+
+describe("configuration", () => {
+    it("applies the declared defaults when a stack sets only the required keys", async () => {
+        const { resources, outputs } = await evaluate("bare", {
+            configOnly: true,
+            overrides: { nfsServer: "10.0.0.5", nfsPath: "/export", nodeAddress: "node1" },
+        });
+        const jenkins = manifest<IDeployment>(resources, "Deployment", "jenkins");
+        const container = jenkins.spec!.template.spec!.containers[0];
+        assert.strictEqual(container.image, CONFIG_KEYS.jenkinsImage.default);
+        assert.deepStrictEqual(container.resources, {
+            requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" },
+        });
+        assert.strictEqual(outputs.url, "http://node1:30001");
+        assert.strictEqual(outputs.namespace, "devops");
+        assert.strictEqual(outputs.storageClassName, "managed-nfs-storage");
+    });
+
+    it("reports every bad key in one error, before any resource is registered", async () => {
+        const error = await configErrorOf("dev", {
+            overrides: {
+                serviceNodePort: "40000",
+                jenkinsHomeSize: "five gigs",
+                jenkinsCpuLimit: "100m",
+                jenkinsImage: "jenkins/jenkins:latest",
+                nfsServer: "",
+            },
+        });
+        assert.strictEqual(error.problems.length, 5, error.message);
+        assertProblem(error, "serviceNodePort", /40000 is outside the NodePort range 30000-32767/);
+        assertProblem(error, "jenkinsHomeSize", /"five gigs" is not a Kubernetes quantity/);
+        assertProblem(error, "jenkinsCpuLimit", /limit 100m is below the request 500m/);
+        assertProblem(error, "jenkinsImage", /floating tag latest/);
+        assertProblem(error, "nfsServer", /is required when nfsProvisionerEnabled is true/);
+        assert.match(error.message, /^Invalid configuration for stack dev \(5 problems\); nothing was deployed:/);
+    });
+
+    const cases: [string, Record<string, string>, string, RegExp][] = [
+        ["an image without a tag", { nfsProvisionerImage: "registry.k8s.io/nfs-provisioner" }, "nfsProvisionerImage", /has no tag/],
+        ["an image with a registry port but no tag", { jenkinsImage: "registry:5000/jenkins" }, "jenkinsImage", /has no tag/],
+        ["a missing NFS path", { nfsPath: "" }, "nfsPath", /is required/],
+        ["a relative NFS path", { nfsPath: "exports" }, "nfsPath", /must be an absolute path/],
+        ["a missing node address", { nodeAddress: "" }, "nodeAddress", /is required/],
+        ["a bad node address", { nodeAddress: "http://x" }, "nodeAddress", /not a host name/],
+        ["a NodePort below the range", { serviceNodePort: "8080" }, "serviceNodePort", /outside the NodePort range/],
+        ["a non-integer NodePort", { serviceNodePort: "30001.5" }, "serviceNodePort", /must be an integer/],
+        ["the agent NodePort equal to the web one", { serviceAgentNodePort: "30001" }, "serviceAgentNodePort", /must differ/],
+        ["a memory limit below its request", { jenkinsMemoryLimit: "256Mi" }, "jenkinsMemoryLimit", /below the request 512Mi/],
+        ["an unparsable memory request", { agentJnlpMemoryRequest: "lots" }, "agentJnlpMemoryRequest", /not a Kubernetes quantity/],
+        ["a bad reclaim policy", { storageReclaimPolicy: "Recycle" }, "storageReclaimPolicy", /must be Delete or Retain/],
+        ["a bad boolean", { storageClassDefault: "yes" }, "storageClassDefault", /must be true or false/],
+        ["a bad namespace", { jenkinsNamespace: "Dev_Ops" }, "jenkinsNamespace", /not a valid Kubernetes name/],
+        ["a bad storage class", { storageClassName: "NFS!" }, "storageClassName", /not a valid StorageClass name/],
+        ["a bad time zone", { jenkinsTimezone: "Mars/Olympus" }, "jenkinsTimezone", /not an IANA time zone/],
+        ["a short admin password", { jenkinsAdminPassword: "short" }, "jenkinsAdminPassword", /at least 12/],
+        ["a bad admin user", { jenkinsAdminUser: "ad min" }, "jenkinsAdminUser", /may only hold/],
+        ["a plugin without a version", { jenkinsExtraPlugins: JSON.stringify(["timestamper"]) }, "jenkinsExtraPlugins", /must be name:version/],
+        ["a plugin pinned to latest", { jenkinsExtraPlugins: JSON.stringify(["timestamper:latest"]) }, "jenkinsExtraPlugins", /must pin a version, not latest/],
+        ["a plugin listed twice", { jenkinsExtraPlugins: JSON.stringify(["git:5.0.0"]) }, "jenkinsExtraPlugins", /plugin git is listed twice/],
+        ["a required plugin missing", { jenkinsPlugins: JSON.stringify(["git:5.10.1"]) }, "jenkinsPlugins", /must include kubernetes, workflow-aggregator, configuration-as-code/],
+        ["plugins that are not a list", { jenkinsPlugins: "kubernetes:1" }, "jenkinsPlugins", /must be a list of strings/],
+        ["a bad mirror URL", { jenkinsUpdateCenterUrl: "ftp://mirror" }, "jenkinsUpdateCenterUrl", /must be an http\(s\) URL/],
+        ["a proxy with a path", { jenkinsProxy: "http://proxy:3128/x" }, "jenkinsProxy", /must be http:\/\/host:port/],
+        ["an unknown key (a typo)", { serviceNodeport: "30002" }, "serviceNodeport", /not a configuration key of this project \(did you mean serviceNodePort\?\)/],
+        ["provisioner and Jenkins in one namespace", { nfsProvisionerNamespace: "devops" }, "nfsProvisionerNamespace", /must differ from jenkinsNamespace/],
+        ["external access without an API server", { externalAccessEnabled: "true" }, "externalAccessApiServer", /is required when externalAccessEnabled/],
+        ["external access over plain http", { externalAccessEnabled: "true", externalAccessApiServer: "http://api:6443" }, "externalAccessApiServer", /must be an https:\/\/ URL/],
+        ["a quota of no pods", { agentQuotaPods: "0" }, "agentQuotaPods", /at least 1/],
+        // Agent pod templates.
+        ["a template without limits", { agentTemplates: template({ containers: [{ name: "c", image: "maven:3.9.9", resources: { requests: { cpu: "1", memory: "1Gi" } } }] }) },
+            "agentTemplates", /\[0\]\.containers\[0\]\.resources\.limits is required/],
+        ["a template without resources", { agentTemplates: template({ containers: [{ name: "c", image: "maven:3.9.9" }] }) },
+            "agentTemplates", /\[0\]\.containers\[0\]\.resources is required: requests and limits/],
+        ["a template limit below its request", { agentTemplates: template({ containers: [{ name: "c", image: "maven:3.9.9", resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "2Gi" } } }] }) },
+            "agentTemplates", /\[0\]\.containers\[0\]\.resources\.limits\.memory 2Gi is below the request 4Gi/],
+        ["a template with an unpinned image", { agentTemplates: template({ containers: [{ name: "c", image: "maven", resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } }] }) },
+            "agentTemplates", /\[0\]\.containers\[0\]\.image must be pinned: "maven" has no tag/],
+        ["a template with an unknown field", { agentTemplates: template({ privileged: true }) },
+            "agentTemplates", /\[0\]\.privileged is not a known field/],
+        ["a template mounting an undeclared cache", { agentTemplates: template({ volumes: [{ cache: "gradle", mountPath: "/cache" }] }) },
+            "agentTemplates", /\[0\]\.volumes\[0\]\.cache "gradle" is not declared in agentCaches/],
+        ["a volume that is neither cache nor emptyDir", { agentTemplates: template({ volumes: [{ mountPath: "/cache" }] }) },
+            "agentTemplates", /\[0\]\.volumes\[0\] must set exactly one of cache/],
+        ["a negative idle time", { agentTemplates: template({ idleMinutes: -1 }) }, "agentTemplates", /\[0\]\.idleMinutes must be an integer of at least 0/],
+        ["templates that are not a list", { agentTemplates: JSON.stringify({ name: "x" }) }, "agentTemplates", /must be a list of pod templates/],
+        ["a cache with a bad size", { agentCaches: JSON.stringify([{ name: "m2", size: "big" }]) }, "agentCaches", /\[0\]\.size "big" is not a Kubernetes quantity/],
+    ];
+    for (const [what, overrides, key, pattern] of cases) {
+        it(`rejects ${what}`, async () => {
+            const secretKeys = "jenkinsAdminPassword" in overrides ? ["jenkinsAdminPassword"] : [];
+            assertProblem(await configErrorOf("dev", { overrides, secretKeys }), key, pattern);
+        });
+    }
+
+    it("rejects duplicate template names and labels", async () => {
+        const one = { label: "shared build", containers: [] };
+        const error = await configErrorOf("dev", {
+            overrides: { agentTemplates: JSON.stringify([{ name: "a", ...one }, { name: "a", ...one }]) },
+        });
+        assertProblem(error, "agentTemplates", /\[1\]\.name "a" is used by another template/);
+        assertProblem(error, "agentTemplates", /\[1\]\.label "shared build" is also a label of template a/);
+    });
+
+    it("requires the plugins the stack configures", () => {
+        const declared = (CONFIG_KEYS.jenkinsPlugins.default as readonly string[]).map(p => p.split(":")[0]);
+        assert.deepStrictEqual([...declared].sort(), [...REQUIRED_PLUGINS].sort());
+    });
+
+    it("skips the provisioner and uses an existing StorageClass when disabled", async () => {
+        const { resources, outputs } = await evaluate("dev", {
+            overrides: { nfsProvisionerEnabled: "false", nfsServer: "", nfsPath: "", storageClassName: "existing-rwx" },
+        });
+        assert.ok(!resources.some(r => r.type.includes("StorageClass")), "no StorageClass is created");
+        assert.ok(!resources.some(r => r.name.startsWith("nfs-")), "no provisioner object is created");
+        assert.strictEqual(manifest<{ spec: { storageClassName: string } }>(resources, "PersistentVolumeClaim", "jenkins-home").spec.storageClassName, "existing-rwx");
+        assert.strictEqual(outputs.storageClassName, "existing-rwx");
+    });
+
+    it("uses an admin password from secret config instead of generating one", async () => {
+        const { resources, outputs, secretOutputs } = await evaluate("dev", {
+            overrides: { jenkinsAdminPassword: "from-secret-config-1" }, secretKeys: ["jenkinsAdminPassword"],
+        });
+        assert.ok(!resources.some(r => r.type === "random:index/randomPassword:RandomPassword"));
+        assert.strictEqual(outputs.adminPassword, "from-secret-config-1");
+        assert.ok(secretOutputs.includes("adminPassword"));
+    });
+});
