@@ -19,7 +19,29 @@ export interface RecordedResource {
     name: string;
     /** Inputs after the SDK resolved them; unknowns during preview stay as {@link UNKNOWN}. */
     inputs: Record<string, unknown>;
+    /** Paths (a.b[0].c) of inputs that were secret values; `inputs` holds them unwrapped. */
+    secretPaths: string[];
     custom: boolean;
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces the SDK's secret wrappers by their values, noting where they were. */
+function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, secretPaths));
+    }
+    if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SECRET_SIG_KEY] === SECRET_SIG) {
+            secretPaths.push(path);
+            return unwrapSecrets(record.value, path, []);
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) =>
+            [k, unwrapSecrets(v, path === "" ? k : `${path}.${k}`, secretPaths)]));
+    }
+    return value;
 }
 
 /** What the SDK sends for a value that is not known during preview. */
@@ -73,7 +95,9 @@ export function readStackConfig(stack: string): { config: Record<string, string>
 function mocks(preview: boolean, recorded: RecordedResource[]): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-            recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, custom: args.custom ?? true });
+            const secretPaths: string[] = [];
+            const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
+            recorded.push({ type: args.type, name: args.name, inputs, secretPaths, custom: args.custom ?? true });
             const state: Record<string, unknown> = { ...args.inputs };
             // Computed outputs: known after `pulumi up`, unknown during preview (left unset here).
             if (!preview && args.type === "random:index/randomPassword:RandomPassword") {

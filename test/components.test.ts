@@ -1,0 +1,216 @@
+// Each component's objects and their wiring, from the dev stack (the seed) unless said otherwise.
+import * as assert from "assert";
+import { JenkinsHome } from "../components/jenkinsHome";
+import { AGENT_RULES } from "../components/jenkinsAccess";
+import { evaluate, Evaluation, MOCK_PASSWORD, record } from "../scripts/evaluate";
+import { manifest, manifests } from "./helpers";
+import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
+import type { IPersistentVolumeClaim, ISecret, IService, INamespace } from "kubernetes-models/v1" with { "resolution-mode": "import" };
+import type { IClusterRole, IRoleBinding, IRole, IClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1" with { "resolution-mode": "import" };
+import type { IStorageClass } from "kubernetes-models/storage.k8s.io/v1" with { "resolution-mode": "import" };
+
+const RECOMMENDED = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
+    "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"];
+
+describe("components (dev stack)", () => {
+    let dev: Evaluation;
+    before(async () => {
+        dev = await evaluate("dev");
+    });
+
+    it("labels every object with the app.kubernetes.io recommended labels", () => {
+        const objects = manifests(dev.resources, "Namespace").length + dev.resources.length;
+        assert.ok(objects > 10);
+        for (const r of dev.resources.filter(r => r.type.startsWith("kubernetes:"))) {
+            const labels = (r.inputs as { metadata: { labels?: Record<string, string> } }).metadata.labels ?? {};
+            for (const label of RECOMMENDED) {
+                assert.ok(labels[label], `${r.type} ${r.name} lacks ${label}`);
+            }
+            assert.strictEqual(labels["app.kubernetes.io/managed-by"], "pulumi");
+        }
+    });
+
+    describe("NfsProvisioner", () => {
+        it("runs one provisioner with the NFS server, path and provisioner name, Recreate", () => {
+            const d = manifest<IDeployment>(dev.resources, "Deployment", "nfs-subdir-external-provisioner");
+            assert.strictEqual(d.metadata!.namespace, "nfs-provisioner");
+            assert.strictEqual(d.spec!.replicas, 1);
+            assert.strictEqual(d.spec!.strategy!.type, "Recreate");
+            const pod = d.spec!.template.spec!;
+            assert.strictEqual(pod.serviceAccountName, "nfs-subdir-external-provisioner");
+            const env = Object.fromEntries(pod.containers[0].env!.map(e => [e.name, e.value]));
+            assert.deepStrictEqual(env, { PROVISIONER_NAME: "fuseim.pri/ifs", NFS_SERVER: "192.168.12.31", NFS_PATH: "/nask8sapp" });
+            assert.deepStrictEqual(pod.volumes![0].nfs, { server: "192.168.12.31", path: "/nask8sapp" });
+            assert.match(pod.containers[0].image!, /^registry\.k8s\.io\/sig-storage\/nfs-subdir-external-provisioner:v\d/);
+            assert.ok(pod.containers[0].resources!.limits!.memory, "the provisioner has limits");
+        });
+
+        it("creates the default StorageClass bound to that provisioner", () => {
+            const sc = manifest<IStorageClass>(dev.resources, "StorageClass", "managed-nfs-storage");
+            assert.strictEqual(sc.provisioner, "fuseim.pri/ifs");
+            assert.strictEqual(sc.metadata!.annotations!["storageclass.kubernetes.io/is-default-class"], "true");
+            assert.deepStrictEqual(sc.parameters, { archiveOnDelete: "false" });
+            assert.strictEqual(sc.reclaimPolicy, "Delete");
+        });
+
+        it("grants the provisioner the volume rules cluster-wide and leader election in its namespace", () => {
+            const runner = manifest<IClusterRole>(dev.resources, "ClusterRole", "managed-nfs-storage-provisioner-runner");
+            assert.deepStrictEqual(runner.rules!.map(r => r.resources![0]).sort(),
+                ["events", "persistentvolumeclaims", "persistentvolumes", "storageclasses"]);
+            const binding = manifest<IClusterRoleBinding>(dev.resources, "ClusterRoleBinding", "managed-nfs-storage-provisioner-runner");
+            assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "nfs-subdir-external-provisioner", namespace: "nfs-provisioner" }]);
+            const leader = manifest<IRole>(dev.resources, "Role", "leader-locking-nfs-subdir-external-provisioner");
+            assert.strictEqual(leader.metadata!.namespace, "nfs-provisioner");
+            assert.deepStrictEqual(leader.rules![0].resources, ["endpoints"]);
+        });
+
+        it("follows prod's class settings", async () => {
+            const prod = await evaluate("prod");
+            const sc = manifest<IStorageClass>(prod.resources, "StorageClass", "jenkins-nfs");
+            assert.strictEqual(sc.metadata!.annotations!["storageclass.kubernetes.io/is-default-class"], "false");
+            assert.deepStrictEqual(sc.parameters, { archiveOnDelete: "true" });
+            assert.strictEqual(sc.reclaimPolicy, "Retain");
+            assert.deepStrictEqual(sc.mountOptions, ["nfsvers=4.1", "hard"]);
+        });
+    });
+
+    describe("JenkinsAccess", () => {
+        it("creates the namespace and the controller's ServiceAccount", () => {
+            manifest<INamespace>(dev.resources, "Namespace", "devops");
+            assert.strictEqual(manifest(dev.resources, "ServiceAccount", "jenkins-sa").metadata.namespace, "devops");
+        });
+
+        it("holds exactly the Kubernetes plugin's rules, without wildcards", () => {
+            const role = manifest<IClusterRole>(dev.resources, "ClusterRole", "jenkins-devops-agents");
+            assert.deepStrictEqual(role.rules, AGENT_RULES);
+            const grants = role.rules!.flatMap(r => r.resources!.flatMap(res => r.verbs.map(v => `${res}:${v}`))).sort();
+            assert.deepStrictEqual(grants, [
+                "events:get", "events:list", "events:watch",
+                "pods/exec:create", "pods/exec:get",
+                "pods/log:get", "pods/log:list", "pods/log:watch",
+                "pods:create", "pods:delete", "pods:get", "pods:list", "pods:patch", "pods:update", "pods:watch",
+                "secrets:get",
+            ]);
+        });
+
+        it("binds them only in the agent namespace, never cluster-wide", async () => {
+            const binding = manifest<IRoleBinding>(dev.resources, "RoleBinding", "jenkins-agents");
+            assert.strictEqual(binding.metadata!.namespace, "devops");
+            assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "jenkins-sa", namespace: "devops" }]);
+            assert.deepStrictEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "jenkins-devops-agents" });
+            assert.ok(!manifests<IClusterRoleBinding>(dev.resources, "ClusterRoleBinding").some(b => b.subjects!.some(s => s.name === "jenkins-sa")));
+
+            const prod = await evaluate("prod");
+            manifest<INamespace>(prod.resources, "Namespace", "jenkins-agents");
+            const prodBinding = manifest<IRoleBinding>(prod.resources, "RoleBinding", "jenkins-agents");
+            assert.strictEqual(prodBinding.metadata!.namespace, "jenkins-agents");
+            assert.deepStrictEqual(prodBinding.subjects, [{ kind: "ServiceAccount", name: "jenkins-sa", namespace: "jenkins" }]);
+        });
+    });
+
+    describe("JenkinsHome", () => {
+        it("claims ReadWriteMany storage of the configured size on the NFS class", () => {
+            const pvc = manifest<IPersistentVolumeClaim>(dev.resources, "PersistentVolumeClaim", "jenkins-home");
+            assert.strictEqual(pvc.metadata!.namespace, "devops");
+            assert.deepStrictEqual(pvc.spec!.accessModes, ["ReadWriteMany"]);
+            assert.strictEqual(pvc.spec!.storageClassName, "managed-nfs-storage");
+            assert.strictEqual(pvc.spec!.resources!.requests!.storage, "5Gi");
+        });
+
+        it("is protected from deletion when asked (prod), not otherwise (dev)", async () => {
+            const protectedOf = async (protect: boolean) => {
+                const { result } = await record(() => new JenkinsHome("home", {
+                    namespace: "ns", claimName: "home", storageClassName: "nfs", size: "1Gi", protect, instance: "jenkins",
+                }));
+                return (result.claim as unknown as { __protect?: boolean }).__protect === true;
+            };
+            assert.strictEqual(await protectedOf(true), true);
+            assert.strictEqual(await protectedOf(false), false);
+        });
+    });
+
+    describe("AdminCredentials", () => {
+        it("stores the generated password in a Secret and exports it as a secret", () => {
+            const secret = manifest<ISecret>(dev.resources, "Secret", "jenkins-admin");
+            assert.deepStrictEqual(secret.stringData, { username: "admin", password: MOCK_PASSWORD });
+            assert.ok(dev.resources.some(r => r.type === "random:index/randomPassword:RandomPassword"));
+            assert.strictEqual(dev.outputs.adminPassword, MOCK_PASSWORD);
+            assert.ok(dev.secretOutputs.includes("adminPassword"), "adminPassword is a secret output");
+            assert.ok(!dev.secretOutputs.includes("url"), "plain outputs stay plain");
+        });
+    });
+
+    describe("JenkinsController", () => {
+        const controller = () => manifest<IDeployment>(dev.resources, "Deployment", "jenkins");
+
+        it("runs one pinned controller with the Recreate strategy", () => {
+            const d = controller();
+            assert.strictEqual(d.spec!.replicas, 1);
+            assert.strictEqual(d.spec!.strategy!.type, "Recreate");
+            const image = d.spec!.template.spec!.containers[0].image!;
+            assert.match(image, /^jenkins\/jenkins:2\.\d+\.\d+/);
+            assert.ok(!image.endsWith(":latest"));
+        });
+
+        it("has startup, liveness and readiness probes on /login", () => {
+            const c = controller().spec!.template.spec!.containers[0];
+            for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
+                assert.strictEqual(probe?.httpGet?.path, "/login");
+                assert.strictEqual(probe?.httpGet?.port, "http");
+            }
+            assert.ok(c.startupProbe!.failureThreshold! * c.startupProbe!.periodSeconds! >= 300, "slow first starts are tolerated");
+        });
+
+        it("runs as non-root with fsGroup 1000 and the seed's resources", () => {
+            const pod = controller().spec!.template.spec!;
+            assert.strictEqual(pod.securityContext!.fsGroup, 1000);
+            const c = pod.containers[0];
+            assert.strictEqual(c.securityContext!.runAsNonRoot, true);
+            assert.strictEqual(c.securityContext!.runAsUser, 1000);
+            assert.strictEqual(c.securityContext!.allowPrivilegeEscalation, false);
+            assert.deepStrictEqual(c.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+        });
+
+        it("passes the seed's JAVA_OPTS tunings and time zone, and reads the password from the Secret", () => {
+            const c = controller().spec!.template.spec!.containers[0];
+            const env = new Map(c.env!.map(e => [e.name, e]));
+            const javaOpts = env.get("JAVA_OPTS")!.value!;
+            for (const opt of ["-Dhudson.slaves.NodeProvisioner.initialDelay=0", "-Dhudson.slaves.NodeProvisioner.MARGIN=50",
+                "-Dhudson.slaves.NodeProvisioner.MARGIN0=0.85", "-Duser.timezone=Asia/Shanghai", "-Djenkins.install.runSetupWizard=false"]) {
+                assert.ok(javaOpts.includes(opt), `JAVA_OPTS lacks ${opt}`);
+            }
+            assert.strictEqual(env.get("TZ")!.value, "Asia/Shanghai");
+            const password = env.get("JENKINS_ADMIN_PASSWORD")!;
+            assert.strictEqual(password.value, undefined, "never a literal");
+            assert.deepStrictEqual(password.valueFrom, { secretKeyRef: { name: "jenkins-admin", key: "password" } });
+        });
+
+        it("mounts JENKINS_HOME from the claim and exposes ports 8080 and 50000", () => {
+            const pod = controller().spec!.template.spec!;
+            assert.deepStrictEqual(pod.volumes!.find(v => v.name === "jenkins-home")!.persistentVolumeClaim, { claimName: "jenkins-home" });
+            assert.deepStrictEqual(pod.containers[0].ports!.map(p => p.containerPort), [8080, 50000]);
+            assert.strictEqual(pod.serviceAccountName, "jenkins-sa");
+        });
+
+        it("adds the permission-fixing init container only when asked", async () => {
+            const names = (d: IDeployment) => d.spec!.template.spec!.initContainers!.map(c => c.name);
+            assert.deepStrictEqual(names(controller()), ["install-plugins"]);
+            const fixed = await evaluate("dev", { overrides: { jenkinsFixPermissions: "true" } });
+            const d = manifest<IDeployment>(fixed.resources, "Deployment", "jenkins");
+            assert.deepStrictEqual(names(d), ["fix-permissions", "install-plugins"]);
+            const fix = d.spec!.template.spec!.initContainers![0];
+            assert.match(fix.command!.join(" "), /chown -R 1000:1000 \/var\/jenkins_home/);
+            assert.strictEqual(fix.securityContext!.runAsUser, 0);
+        });
+    });
+
+    describe("JenkinsService", () => {
+        it("exposes the web UI on NodePort 30001 and the agent port", () => {
+            const svc = manifest<IService>(dev.resources, "Service", "jenkins");
+            assert.strictEqual(svc.spec!.type, "NodePort");
+            assert.deepStrictEqual(svc.spec!.ports!.map(p => [p.name, p.port, p.nodePort]), [["http", 8080, 30001], ["agent", 50000, undefined]]);
+            const controller = manifest<IDeployment>(dev.resources, "Deployment", "jenkins");
+            assert.deepStrictEqual(svc.spec!.selector, controller.spec!.selector.matchLabels);
+        });
+    });
+});

@@ -1,0 +1,179 @@
+// Jenkins configured as code: the rendered jenkins.yaml, the plugin init container, the agent
+// namespace's LimitRange and ResourceQuota, and external access.
+import * as assert from "assert";
+import * as YAML from "yaml";
+import { CascDocument } from "../lib/jcasc";
+import { CONFIG_CHECKSUM_ANNOTATION } from "../policy/lib/conventions";
+import { evaluate, Evaluation, MOCK_PASSWORD } from "../scripts/evaluate";
+import { manifest, manifests } from "./helpers";
+import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
+import type { IConfigMap, ILimitRange, IResourceQuota, IPersistentVolumeClaim, ISecret, IServiceAccount } from "kubernetes-models/v1" with { "resolution-mode": "import" };
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1" with { "resolution-mode": "import" };
+
+function casc(e: Evaluation): CascDocument {
+    const cm = manifest<IConfigMap>(e.resources, "ConfigMap", "jenkins-config");
+    return YAML.parse(cm.data!["jenkins.yaml"]) as CascDocument;
+}
+
+function checksum(e: Evaluation): string {
+    return manifest<IDeployment>(e.resources, "Deployment", "jenkins").spec!.template.metadata!.annotations![CONFIG_CHECKSUM_ANNOTATION];
+}
+
+describe("Jenkins configuration as code", () => {
+    let dev: Evaluation;
+    let prod: Evaluation;
+    before(async () => {
+        dev = await evaluate("dev");
+        prod = await evaluate("prod");
+    });
+
+    it("configures the seed's Kubernetes cloud from the stack's own objects", () => {
+        const cloud = casc(dev).jenkins.clouds[0].kubernetes;
+        assert.strictEqual(cloud.serverUrl, "https://kubernetes.default.svc.cluster.local");
+        assert.strictEqual(cloud.namespace, "devops");
+        assert.strictEqual(cloud.jenkinsUrl, "http://jenkins.devops.svc.cluster.local:8080");
+        assert.strictEqual(cloud.jenkinsTunnel, "jenkins.devops.svc.cluster.local:50000");
+        // Derived, not typed twice: the Service and namespace in the cloud are the ones created.
+        const svc = manifest(dev.resources, "Service", "jenkins");
+        assert.ok(cloud.jenkinsUrl.startsWith(`http://${svc.metadata.name}.${svc.metadata.namespace}.svc.`));
+        assert.strictEqual(dev.outputs.inClusterUrl, cloud.jenkinsUrl);
+        assert.strictEqual(dev.outputs.agentTunnel, cloud.jenkinsTunnel);
+    });
+
+    it("renders the seed's pod template with a jnlp container and limits on every container", () => {
+        const templates = casc(dev).jenkins.clouds[0].kubernetes.templates;
+        assert.deepStrictEqual(templates.map(t => [t.name, t.label]), [["jenkins-agent-jnlp", "jenkins-agent-jnlp"]]);
+        const [jnlp, maven] = templates[0].containers;
+        assert.strictEqual(jnlp.name, "jnlp");
+        assert.match(jnlp.image, /^jenkins\/inbound-agent:\d+\.v[0-9a-f_]+-\d+$/);
+        assert.strictEqual(maven.name, "maven");
+        assert.strictEqual(maven.image, "maven:3.6-jdk-8-alpine");
+        assert.deepStrictEqual([maven.resourceRequestCpu, maven.resourceRequestMemory, maven.resourceLimitCpu, maven.resourceLimitMemory],
+            ["500m", "1Gi", "1", "2Gi"]);
+        for (const template of [...templates, ...casc(prod).jenkins.clouds[0].kubernetes.templates]) {
+            assert.strictEqual(template.containers[0].name, "jnlp", `${template.name} starts with jnlp`);
+            for (const c of template.containers) {
+                for (const field of ["resourceRequestCpu", "resourceRequestMemory", "resourceLimitCpu", "resourceLimitMemory"] as const) {
+                    assert.ok(c[field], `${template.name}/${c.name} lacks ${field}`);
+                }
+            }
+        }
+    });
+
+    it("keeps the Maven repository on the shared NFS claim and never mounts docker.sock unasked", () => {
+        const template = casc(dev).jenkins.clouds[0].kubernetes.templates[0];
+        assert.deepStrictEqual(template.volumes, [{
+            persistentVolumeClaim: { claimName: "agent-cache-maven-repo", mountPath: "/home/jenkins/.m2", readOnly: false },
+        }]);
+        const claim = manifest<IPersistentVolumeClaim>(dev.resources, "PersistentVolumeClaim", "agent-cache-maven-repo");
+        assert.strictEqual(claim.metadata!.namespace, "devops");
+        assert.deepStrictEqual(claim.spec!.accessModes, ["ReadWriteMany"]);
+        assert.strictEqual(claim.spec!.storageClassName, "managed-nfs-storage");
+        assert.ok(!YAML.stringify(casc(prod)).includes("docker.sock"));
+    });
+
+    it("mounts docker.sock only for a template that asks", async () => {
+        const e = await evaluate("dev", { overrides: { agentTemplates: JSON.stringify([{ name: "docker", label: "docker", mountDockerSocket: true }]) } });
+        assert.deepStrictEqual(casc(e).jenkins.clouds[0].kubernetes.templates[0].volumes,
+            [{ hostPathVolume: { hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock" } }]);
+    });
+
+    it("renders typed template settings: idle minutes, instance cap, node selector, several labels", () => {
+        const [maven, node] = casc(prod).jenkins.clouds[0].kubernetes.templates;
+        assert.strictEqual(maven.label, "maven java");
+        assert.strictEqual(maven.instanceCap, 20);
+        assert.strictEqual(maven.idleMinutes, 0);
+        assert.strictEqual(maven.nodeSelector, "kubernetes.io/os=linux");
+        assert.strictEqual(maven.namespace, "jenkins-agents");
+        assert.deepStrictEqual(maven.volumes[1], { emptyDirVolume: { mountPath: "/tmp", memory: false } });
+        assert.strictEqual(node.nodeSelector, undefined);
+    });
+
+    it("gives a stack without templates a jnlp-only default template", async () => {
+        const e = await evaluate("bare", { configOnly: true, overrides: { nfsServer: "nfs", nfsPath: "/x", nodeAddress: "n" } });
+        const templates = casc(e).jenkins.clouds[0].kubernetes.templates;
+        assert.deepStrictEqual(templates.map(t => [t.name, t.containers.map(c => c.name)]), [["default", ["jnlp"]]]);
+    });
+
+    it("sets a local realm without a literal password, denies anonymous users, 0 executors, port 50000, the URL", () => {
+        const doc = casc(dev);
+        assert.deepStrictEqual(doc.jenkins.securityRealm, {
+            local: { allowsSignup: false, users: [{ id: "admin", password: "${JENKINS_ADMIN_PASSWORD}" }] },
+        });
+        assert.deepStrictEqual(doc.jenkins.authorizationStrategy, { loggedInUsersCanDoAnything: { allowAnonymousRead: false } });
+        assert.strictEqual(doc.jenkins.numExecutors, 0);
+        assert.strictEqual(doc.jenkins.slaveAgentPort, 50000);
+        assert.strictEqual(doc.unclassified.location.url, "http://192.168.10.10:30001/");
+        for (const cm of manifests<IConfigMap>(dev.resources, "ConfigMap")) {
+            assert.ok(!JSON.stringify(cm).includes(MOCK_PASSWORD), `the password leaks into ConfigMap ${cm.metadata!.name}`);
+        }
+    });
+
+    it("points CASC_JENKINS_CONFIG at the mounted file", () => {
+        const pod = manifest<IDeployment>(dev.resources, "Deployment", "jenkins").spec!.template.spec!;
+        const env = pod.containers[0].env!.find(e => e.name === "CASC_JENKINS_CONFIG")!;
+        const mount = pod.containers[0].volumeMounts!.find(m => m.name === "config")!;
+        assert.strictEqual(env.value, `${mount.mountPath}/jenkins.yaml`);
+        assert.deepStrictEqual(pod.volumes!.find(v => v.name === "config")!.configMap, { name: "jenkins-config" });
+    });
+
+    it("changes the checksum annotation when the configuration changes, not otherwise", async () => {
+        const again = await evaluate("dev");
+        assert.strictEqual(checksum(again), checksum(dev));
+        const changed = await evaluate("dev", { overrides: { agentJnlpMemoryLimit: "768Mi" } });
+        assert.notStrictEqual(checksum(changed), checksum(dev));
+        const morePlugins = await evaluate("dev", { overrides: { jenkinsExtraPlugins: JSON.stringify(["timestamper:1.28"]) } });
+        assert.notStrictEqual(checksum(morePlugins), checksum(dev));
+    });
+
+    it("installs the pinned plugins in an init container, through the mirror and proxy when set", async () => {
+        const cm = manifest<IConfigMap>(dev.resources, "ConfigMap", "jenkins-config");
+        assert.deepStrictEqual(cm.data!["plugins.txt"].trim().split("\n").map(p => p.split(":")[0]),
+            ["kubernetes", "workflow-aggregator", "git", "configuration-as-code"]);
+        const plain = manifest<IDeployment>(dev.resources, "Deployment", "jenkins").spec!.template.spec!.initContainers!.find(c => c.name === "install-plugins")!;
+        assert.strictEqual(plain.command![0], "jenkins-plugin-cli");
+        assert.ok(!plain.command!.includes("--jenkins-update-center"));
+
+        const mirror = "https://mirrors.example.org/jenkins/updates/update-center.json";
+        const e = await evaluate("dev", { overrides: { jenkinsUpdateCenterUrl: mirror, jenkinsProxy: "http://proxy.corp:3128", jenkinsNoProxy: "git.corp" } });
+        const init = manifest<IDeployment>(e.resources, "Deployment", "jenkins").spec!.template.spec!.initContainers!.find(c => c.name === "install-plugins")!;
+        assert.deepStrictEqual(init.command!.slice(init.command!.indexOf("--jenkins-update-center")), ["--jenkins-update-center", mirror]);
+        const env = Object.fromEntries(init.env!.map(v => [v.name, v.value]));
+        assert.strictEqual(env.HTTPS_PROXY, "http://proxy.corp:3128");
+        assert.match(env.NO_PROXY!, /\.svc\.cluster\.local.*git\.corp/);
+        const doc = casc(e);
+        assert.deepStrictEqual(doc.jenkins.updateCenter, { sites: [{ id: "default", url: mirror }] });
+        assert.strictEqual(doc.jenkins.proxy!.name, "proxy.corp");
+        assert.strictEqual(doc.jenkins.proxy!.port, 3128);
+    });
+
+    it("gives the agent namespace a LimitRange and a ResourceQuota from config", () => {
+        const limits = manifest<ILimitRange>(prod.resources, "LimitRange", "agent-defaults");
+        assert.strictEqual(limits.metadata!.namespace, "jenkins-agents");
+        assert.deepStrictEqual(limits.spec!.limits[0], {
+            type: "Container",
+            defaultRequest: { cpu: "250m", memory: "256Mi" },
+            default: { cpu: "1", memory: "1Gi" },
+        });
+        const quota = manifest<IResourceQuota>(prod.resources, "ResourceQuota", "agent-quota");
+        assert.strictEqual(quota.metadata!.namespace, "jenkins-agents");
+        assert.deepStrictEqual(quota.spec!.hard, {
+            "requests.cpu": "32", "requests.memory": "64Gi", "limits.cpu": "64", "limits.memory": "128Gi", pods: "50",
+        });
+    });
+
+    it("creates scoped external-access credentials only when enabled", async () => {
+        assert.strictEqual(manifests(dev.resources, "ServiceAccount", "jenkins-external").length, 0);
+        const e = await evaluate("prod", { overrides: { externalAccessEnabled: "true", externalAccessApiServer: "https://api.prod:6443" } });
+        const sa = manifest<IServiceAccount>(e.resources, "ServiceAccount", "jenkins-external");
+        assert.strictEqual(sa.metadata!.namespace, "jenkins-agents");
+        const binding = manifest<IRoleBinding>(e.resources, "RoleBinding", "jenkins-external");
+        assert.strictEqual(binding.metadata!.namespace, "jenkins-agents");
+        assert.deepStrictEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "jenkins-jenkins-agents" });
+        const token = manifest<ISecret>(e.resources, "Secret", "jenkins-external-token");
+        assert.strictEqual(token.type, "kubernetes.io/service-account-token");
+        assert.strictEqual(token.metadata!.annotations!["kubernetes.io/service-account.name"], "jenkins-external");
+        assert.ok(!JSON.stringify(e.resources).includes("cluster-admin"));
+        assert.ok(e.secretOutputs.includes("externalAccess"));
+    });
+});
