@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as YAML from "yaml";
-import { loadConfig, PROJECT } from "../config";
+import { loadConfig, PROJECT, StackConfig } from "../config";
 import { StackOutputs } from "../outputs";
 import { createStack } from "../stack";
 
@@ -27,13 +27,19 @@ export interface RecordedResource {
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/** Replaces the SDK's secret wrappers by their values, noting where they were. */
+/**
+ * Puts mock inputs in the form the engine hands the analyzer: secret wrappers replaced by their
+ * values (noting where they were), and values unknown at preview as the unknown sentinel.
+ */
 function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
     if (Array.isArray(value)) {
         return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, secretPaths));
     }
     if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
+        if (record.__pulumiUnknown === true) {
+            return UNKNOWN;
+        }
         if (record[SECRET_SIG_KEY] === SECRET_SIG) {
             secretPaths.push(path);
             return unwrapSecrets(record.value, path, []);
@@ -59,6 +65,11 @@ export interface EvaluateOptions {
     secretKeys?: string[];
     /** Use exactly this config instead of reading Pulumi.<stack>.yaml. */
     configOnly?: boolean;
+    /**
+     * Changes the validated config before the stack is created: lets tests build stacks that
+     * config validation would refuse, to prove the policy pack catches them on its own.
+     */
+    mutate?: (config: StackConfig) => void;
 }
 
 export interface Evaluation {
@@ -184,7 +195,9 @@ export async function evaluate(stack: string, options: EvaluateOptions = {}): Pr
 
     let stackOutputs: StackOutputs;
     try {
-        stackOutputs = createStack(loadConfig(), stack);
+        const config = loadConfig();
+        options.mutate?.(config);
+        stackOutputs = createStack(config, stack);
     } finally {
         await settle();
     }

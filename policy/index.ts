@@ -1,0 +1,10 @@
+// The CrossGuard pack: only assembles the rules (policy/rules/), so tests can import them
+// without starting a policy analyzer.
+import { PolicyPack } from "@pulumi/policy";
+import { policies } from "./rules";
+
+new PolicyPack("jenkins-on-k8s", {
+    description: "Keeps jenkins-on-k8s stacks safe: agent limits, pinned images, probes, one JENKINS_HOME writer, least-privilege RBAC.",
+    enforcementLevel: "mandatory",
+    policies,
+});
