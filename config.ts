@@ -250,11 +250,17 @@ export interface ContainerResources {
 
 /** The NFS provisioner, present when the stack deploys it. */
 export interface NfsProvisionerConfig {
+    /** Address of the existing NFS server. */
     server: string;
+    /** Exported path on that server; each claim gets a sub-directory of it. */
     path: string;
+    /** Provisioner name: PROVISIONER_NAME of the Deployment and `provisioner` of the StorageClass. */
     provisionerName: string;
+    /** Pinned image of the nfs-subdir-external-provisioner. */
     image: string;
+    /** Namespace created for the provisioner. */
     namespace: string;
+    /** Requests and limits of the provisioner container. */
     resources: ContainerResources;
 }
 

@@ -1,22 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerResources } from "../config";
+import { NfsProvisionerConfig } from "../config";
 import { labels, selectorLabels } from "../lib/labels";
 
-/** Arguments of {@link NfsProvisioner}. */
-export interface NfsProvisionerArgs {
-    /** Address of the existing NFS server. */
-    server: string;
-    /** Exported path on that server; each claim gets a sub-directory of it. */
-    path: string;
-    /** Provisioner name: PROVISIONER_NAME of the Deployment and `provisioner` of the StorageClass. */
-    provisionerName: string;
-    /** Pinned image of the nfs-subdir-external-provisioner. */
-    image: string;
-    /** Namespace created for the provisioner. */
-    namespace: string;
-    /** Requests and limits of the provisioner container. */
-    resources: ContainerResources;
+/** Arguments of {@link NfsProvisioner}: the provisioner's own settings (documented there) and its class. */
+export interface NfsProvisionerArgs extends NfsProvisionerConfig {
     /** Name of the StorageClass to create. */
     storageClassName: string;
     /** Annotate the StorageClass as the cluster default. */

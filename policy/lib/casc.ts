@@ -15,6 +15,7 @@ export interface CascTemplateView {
     name?: string;
     namespace?: string;
     containers?: CascContainerView[];
+    volumes?: { hostPathVolume?: { hostPath?: string } }[];
 }
 
 export interface CascCloudView {
@@ -64,4 +65,17 @@ function parseClouds(text: string): CascCloudView[] {
     }
     const clouds = (doc as { jenkins?: { clouds?: { kubernetes?: CascCloudView }[] } } | null)?.jenkins?.clouds ?? [];
     return clouds.map(c => c.kubernetes).filter((c): c is CascCloudView => c !== undefined);
+}
+
+/**
+ * The pod templates of a resource's JCasC configuration; none when the resource holds none or it
+ * does not parse (agent-pod-limits reports an unreadable configuration, so other rules need not).
+ */
+export function cascTemplatesOf(type: string, props: Record<string, unknown>): CascTemplateView[] {
+    const text = cascText(type, props);
+    try {
+        return text === undefined ? [] : kubernetesClouds(text).flatMap(c => c.templates ?? []);
+    } catch {
+        return [];
+    }
 }

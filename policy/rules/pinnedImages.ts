@@ -1,6 +1,6 @@
 // Rule 4: images are pinned (a tag other than latest, or a digest), in workloads and agent templates.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { cascText, kubernetesClouds } from "../lib/casc";
+import { cascTemplatesOf } from "../lib/casc";
 import { unpinnedImageReason } from "../lib/images";
 import { allContainers, describe, podOf } from "../lib/workloads";
 
@@ -16,14 +16,7 @@ export const pinnedImages: ResourceValidationPolicy = {
                 reportViolation(`${describe(args.type, args.props)}, ${where}: image ${reason}.`);
             }
         }
-        const text = cascText(args.type, args.props);
-        let clouds: ReturnType<typeof kubernetesClouds> = [];
-        try {
-            clouds = text === undefined ? [] : kubernetesClouds(text);
-        } catch {
-            return; // agent-pod-limits reports the unreadable configuration
-        }
-        for (const template of clouds.flatMap(c => c.templates ?? [])) {
+        for (const template of cascTemplatesOf(args.type, args.props)) {
             for (const c of template.containers ?? []) {
                 const reason = unpinnedImageReason(c.image);
                 if (reason) {

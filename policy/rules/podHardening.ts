@@ -1,6 +1,6 @@
 // Rule 8 (advisory): pods run as non-root, unprivileged, without host networking or the Docker socket.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { cascText, kubernetesClouds } from "../lib/casc";
+import { cascTemplatesOf } from "../lib/casc";
 import { allContainers, describe, podOf } from "../lib/workloads";
 
 const DOCKER_SOCKET = "/var/run/docker.sock";
@@ -32,16 +32,10 @@ export const podHardening: ResourceValidationPolicy = {
                 }
             }
         }
-        const text = cascText(args.type, args.props);
-        try {
-            for (const template of text === undefined ? [] : kubernetesClouds(text).flatMap(c => c.templates ?? [])) {
-                const volumes = ((template as { volumes?: { hostPathVolume?: { hostPath?: string } }[] }).volumes ?? []);
-                if (volumes.some(v => v.hostPathVolume?.hostPath === DOCKER_SOCKET)) {
-                    reportViolation(`Pod template ${template.name ?? "?"} mounts the host's Docker socket.`);
-                }
+        for (const template of cascTemplatesOf(args.type, args.props)) {
+            if ((template.volumes ?? []).some(v => v.hostPathVolume?.hostPath === DOCKER_SOCKET)) {
+                reportViolation(`Pod template ${template.name ?? "?"} mounts the host's Docker socket.`);
             }
-        } catch {
-            // agent-pod-limits reports the unreadable configuration
         }
     },
 };
