@@ -10,7 +10,7 @@ import { JenkinsService } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
 import { StackConfig } from "./config";
 import { jenkinsHosts, renderCasc, renderPlugins } from "./lib/jcasc";
-import { StackOutputs } from "./outputs";
+import { asSecret, CONTRACT_VERSION, ExternalAccessOutputs, StackOutputs } from "./outputs";
 
 /** Creates every resource of a stack and returns its outputs. */
 export function createStack(cfg: StackConfig, stack: string = pulumi.getStack()): StackOutputs {
@@ -99,21 +99,18 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
     // Outputs wait for the objects they describe, so a consumer never reads a URL before it serves.
     const whenServed = <T>(value: T) => pulumi.all([service.serviceName, controller.deploymentName]).apply(() => value);
     return {
-        contractVersion: 1,
+        contractVersion: CONTRACT_VERSION,
         url: whenServed(hosts.externalUrl),
         adminUsername: admin.username,
-        adminPassword: admin.password,
+        adminPassword: asSecret(admin.password),
         namespace: access.namespace,
         agentNamespace: access.agentNamespace,
         serviceName: service.serviceName,
         inClusterUrl: whenServed(hosts.inClusterUrl),
         agentTunnel: whenServed(hosts.agentTunnel),
         storageClassName,
-        externalAccess: external && {
-            serviceAccountName: external.serviceAccountName,
-            token: external.token,
-            caCertificate: external.caCertificate,
-            apiServer: external.apiServer,
-        },
+        externalAccess: external && asSecret<ExternalAccessOutputs>(
+            pulumi.all([external.serviceAccountName, external.token, external.caCertificate, external.apiServer])
+                .apply(([serviceAccountName, token, caCertificate, apiServer]) => ({ serviceAccountName, token, caCertificate, apiServer }))),
     };
 }

@@ -103,9 +103,20 @@ export function readStackConfig(stack: string): { config: Record<string, string>
     return { config, secretKeys };
 }
 
-function mocks(preview: boolean, recorded: RecordedResource[]): pulumi.runtime.Mocks {
+/** Outputs of other stacks, by stack name, for StackReference under mocks. */
+export type StackReferenceMocks = Record<string, { outputs: Record<string, unknown>; secretOutputNames?: string[] }>;
+
+function mocks(preview: boolean, recorded: RecordedResource[], references: StackReferenceMocks = {}): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+            if (args.type === "pulumi:pulumi:StackReference") {
+                const name = String((args.inputs as { name: string }).name);
+                const stack = references[name];
+                if (!stack) {
+                    throw new Error(`no mocked outputs for stack ${name}`);
+                }
+                return { id: name, state: { name, outputs: stack.outputs, secretOutputNames: stack.secretOutputNames ?? [] } };
+            }
             const secretPaths: string[] = [];
             const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
             recorded.push({ type: args.type, name: args.name, inputs, secretPaths, custom: args.custom ?? true });
@@ -138,7 +149,7 @@ async function settle(): Promise<void> {
     await wait();
 }
 
-async function unwrap(value: unknown): Promise<{ value: unknown; secret: boolean }> {
+export async function unwrap(value: unknown): Promise<{ value: unknown; secret: boolean }> {
     if (pulumi.Output.isInstance(value)) {
         const out = value as pulumi.Output<unknown>;
         const [resolved, secret] = await Promise.all([
@@ -165,9 +176,13 @@ async function unwrap(value: unknown): Promise<{ value: unknown; secret: boolean
  * Runs `program` under mocks (any component or stack code) and returns what it registered and
  * returned, after every registration has reached the mock monitor.
  */
-export async function record<T>(program: () => T, options: { preview?: boolean; stack?: string } = {}): Promise<{ resources: RecordedResource[]; result: T }> {
+export async function record<T>(
+    program: () => T,
+    options: { preview?: boolean; stack?: string; project?: string; stackReferences?: StackReferenceMocks } = {},
+): Promise<{ resources: RecordedResource[]; result: T }> {
     const recorded: RecordedResource[] = [];
-    await pulumi.runtime.setMocks(mocks(options.preview ?? false, recorded), PROJECT, options.stack ?? "test", options.preview ?? false);
+    await pulumi.runtime.setMocks(mocks(options.preview ?? false, recorded, options.stackReferences),
+        options.project ?? PROJECT, options.stack ?? "test", options.preview ?? false);
     let result: T;
     try {
         result = program();

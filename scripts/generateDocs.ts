@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CONFIG_KEYS, isDeclared, KeySpec, PROJECT } from "../config";
+import { CONTRACT_VERSION, OUTPUTS } from "../outputs";
 import { ROOT } from "./evaluate";
 
 const BEGIN = (name: string) => `<!-- BEGIN GENERATED ${name} (npm run docs) -->`;
@@ -72,9 +73,16 @@ export function renderConfigReference(): string {
     return parts.join("\n\n");
 }
 
+/** The README's table of stack outputs, from the contract in outputs.ts. */
+export function renderOutputsTable(): string {
+    const rows = Object.entries(OUTPUTS).map(([name, spec]) =>
+        `| \`${name}\` | ${spec.type} | ${spec.secret ? "**yes**" : "no"} | ${spec.required ? "always" : "optional"} | ${spec.description} |`);
+    return `Contract version ${CONTRACT_VERSION}.\n\n| output | type | secret | present | meaning |\n|---|---|---|---|---|\n${rows.join("\n")}`;
+}
+
 /** Generated sections of the README: name -> content. */
 export function readmeSections(): Record<string, string> {
-    return { "CONFIG REFERENCE": renderConfigReference() };
+    return { "OUTPUTS": renderOutputsTable(), "CONFIG REFERENCE": renderConfigReference() };
 }
 
 /** The README with every generated section replaced. */

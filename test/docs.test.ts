@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CONFIG_KEYS, isDeclared } from "../config";
+import { OUTPUTS } from "../outputs";
 import { ROOT } from "../scripts/evaluate";
 import { renderPulumiYaml, renderReadme } from "../scripts/generateDocs";
 
@@ -25,7 +26,7 @@ describe("generated docs", () => {
     it("the README's generated sections are current", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         assert.strictEqual(readme, renderReadme(readme), "README.md is stale: run npm run docs");
-        for (const key of Object.keys(CONFIG_KEYS)) {
+        for (const key of [...Object.keys(CONFIG_KEYS), ...Object.keys(OUTPUTS)]) {
             assert.ok(readme.includes(`| \`${key}\` |`), `README lacks ${key}`);
         }
     });
