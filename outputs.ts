@@ -51,7 +51,7 @@ export interface StackOutputs {
     /** StorageClass of JENKINS_HOME and the agent caches. */
     storageClassName: pulumi.Output<string>;
     /** Credentials for a Jenkins outside the cluster; absent unless externalAccessEnabled. */
-    externalAccess: SecretOutput<ExternalAccessOutputs> | undefined;
+    externalAccess?: SecretOutput<ExternalAccessOutputs>;
 }
 
 /** How one output is documented and read. */
@@ -67,7 +67,7 @@ export interface OutputSpec {
 type IsSecret<T> = T extends SecretOutput<unknown> ? true : NonNullable<T> extends SecretOutput<unknown> ? true : false;
 
 /** The table of outputs: the compiler checks that it names every output and says true for exactly the secret ones. */
-export const OUTPUTS: { [K in keyof StackOutputs]: OutputSpec & { secret: IsSecret<StackOutputs[K]> } } = {
+export const OUTPUTS: { [K in keyof StackOutputs]-?: OutputSpec & { secret: IsSecret<StackOutputs[K]> } } = {
     contractVersion: { type: "number", secret: false, required: true, description: `Version of this contract (${CONTRACT_VERSION}); raised on incompatible changes.` },
     url: { type: "string", secret: false, required: true, description: "Web UI through the NodePort: `http://<nodeAddress>:<serviceNodePort>`." },
     adminUsername: { type: "string", secret: false, required: true, description: "Administrator user name." },

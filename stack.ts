@@ -109,8 +109,11 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         inClusterUrl: whenServed(hosts.inClusterUrl),
         agentTunnel: whenServed(hosts.agentTunnel),
         storageClassName,
-        externalAccess: external && asSecret<ExternalAccessOutputs>(
-            pulumi.all([external.serviceAccountName, external.token, external.caCertificate, external.apiServer])
-                .apply(([serviceAccountName, token, caCertificate, apiServer]) => ({ serviceAccountName, token, caCertificate, apiServer }))),
+        // Absent rather than undefined: Pulumi warns about undefined outputs.
+        ...(external ? {
+            externalAccess: asSecret<ExternalAccessOutputs>(
+                pulumi.all([external.serviceAccountName, external.token, external.caCertificate, external.apiServer])
+                    .apply(([serviceAccountName, token, caCertificate, apiServer]) => ({ serviceAccountName, token, caCertificate, apiServer }))),
+        } : {}),
     };
 }

@@ -16,7 +16,6 @@ describe("stacks", () => {
             inClusterUrl: "http://jenkins.devops.svc.cluster.local:8080",
             agentTunnel: "jenkins.devops.svc.cluster.local:50000",
             storageClassName: "managed-nfs-storage",
-            externalAccess: undefined,
         });
         assert.strictEqual(outputs.adminPassword, MOCK_PASSWORD);
         assert.deepStrictEqual(secretOutputs, ["adminPassword"]);

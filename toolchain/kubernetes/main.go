@@ -1,0 +1,21 @@
+// pulumi-resource-kubernetes: serves the provider package with the schema and Terraform mapping
+// that scripts/toolchain.sh extracts from the module (the upstream main embeds files generated at
+// release time, which are not in the module zip).
+package main
+
+import (
+	_ "embed"
+
+	"github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/provider"
+	"github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version"
+)
+
+//go:embed schema-embed.json
+var schema []byte
+
+//go:embed terraform-mapping-embed.json
+var terraformMapping []byte
+
+func main() {
+	provider.Serve("kubernetes", version.Version, schema, terraformMapping)
+}
