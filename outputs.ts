@@ -81,23 +81,17 @@ export const OUTPUTS: { [K in keyof StackOutputs]-?: OutputSpec & { secret: IsSe
     externalAccess: { type: "object", secret: true, required: false, description: "`{serviceAccountName, token, caCertificate, apiServer}` for a Jenkins outside the cluster; only when `externalAccessEnabled`." },
 };
 
-/** A jenkins-on-k8s stack's outputs as a consumer sees them. */
-export interface JenkinsStack {
-    /** The stack reference, for anything not covered here. */
-    reference: pulumi.StackReference;
-    url: pulumi.Output<string>;
-    adminUsername: pulumi.Output<string>;
-    /** Stays a secret. */
-    adminPassword: pulumi.Output<string>;
-    namespace: pulumi.Output<string>;
-    agentNamespace: pulumi.Output<string>;
-    serviceName: pulumi.Output<string>;
-    inClusterUrl: pulumi.Output<string>;
-    agentTunnel: pulumi.Output<string>;
-    storageClassName: pulumi.Output<string>;
-    /** Undefined inside the output when the stack has no external access. Stays a secret. */
-    externalAccess: pulumi.Output<ExternalAccessOutputs | undefined>;
-}
+/** The value type behind an output field of {@link StackOutputs}. */
+type ValueOf<T> = T extends pulumi.Output<infer U> ? U : T;
+
+/**
+ * A jenkins-on-k8s stack's outputs as a consumer sees them: every field of {@link StackOutputs}
+ * (documented there) as an Output of its value, optional ones possibly undefined, secrets still
+ * secret; plus the StackReference itself.
+ */
+export type JenkinsStack = { reference: pulumi.StackReference } & {
+    [K in keyof StackOutputs]-?: pulumi.Output<ValueOf<NonNullable<StackOutputs[K]>> | (undefined extends StackOutputs[K] ? undefined : never)>;
+};
 
 /** Error of {@link readJenkinsStack} for a stack whose outputs follow another contract version. */
 export class JenkinsStackError extends Error {
@@ -130,19 +124,7 @@ export function readJenkinsStack(stackName: string, opts?: pulumi.CustomResource
         return version;
     });
     // Every output waits for the version check, so an incompatible stack fails loudly.
-    const checked = <T>(name: keyof StackOutputs) =>
-        pulumi.all([contractVersion, read<T>(name)]).apply(([, v]) => v) as pulumi.Output<T>;
-    return {
-        reference,
-        url: checked<string>("url"),
-        adminUsername: checked<string>("adminUsername"),
-        adminPassword: checked<string>("adminPassword"),
-        namespace: checked<string>("namespace"),
-        agentNamespace: checked<string>("agentNamespace"),
-        serviceName: checked<string>("serviceName"),
-        inClusterUrl: checked<string>("inClusterUrl"),
-        agentTunnel: checked<string>("agentTunnel"),
-        storageClassName: checked<string>("storageClassName"),
-        externalAccess: checked<ExternalAccessOutputs | undefined>("externalAccess"),
-    };
+    const outputs = Object.fromEntries((Object.keys(OUTPUTS) as (keyof StackOutputs)[]).map(name =>
+        [name, name === "contractVersion" ? contractVersion : pulumi.all([contractVersion, read(name)]).apply(([, v]) => v)]));
+    return { reference, ...outputs } as JenkinsStack;
 }
