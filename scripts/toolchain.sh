@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Builds the real Pulumi engine pieces from the Go module proxy, offline from any other download:
+# Builds tools from the Go module proxy, offline from any other download.
+# engine (the default):
 #   pulumi                       the CLI (github.com/pulumi/pulumi/pkg/v3, wrapper toolchain/pulumi)
 #   pulumi-language-nodejs       this project's language host (toolchain/language-nodejs; the
 #                                upstream module is not served by the proxy, see its main.go)
 #   pulumi-resource-kubernetes   the Kubernetes provider (toolchain/kubernetes), matching npm 4.25.0
+# control-plane (for scripts/local-cluster.sh):
+#   etcd (toolchain/etcd), kube-apiserver, kube-controller-manager, kube-scheduler
+#   (toolchain/kube, k8s.io/kubernetes), kwok (toolchain/kwok, the kubelet stand-in)
 # Binaries go to a cache outside the clone, keyed by version and by the wrapper's files, and are
 # reused when present. Prints progress on stderr and, last on stdout, the directory to put on PATH.
-#   scripts/toolchain.sh            build what is missing
-#   scripts/toolchain.sh --path     only print the directory (fails if something is missing)
+#   scripts/toolchain.sh [engine|control-plane]          build what is missing
+#   scripts/toolchain.sh --path [engine|control-plane]   only print the directory (fails if missing)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,20 +19,42 @@ cache="${JENKINS_ON_K8S_TOOLCHAIN:-${XDG_CACHE_HOME:-$HOME/.cache}/jenkins-on-k8
 go="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 pulumi_version="v3.274.1"
 kubernetes_version="4.25.0"
+etcd_version="v3.7.3"
+kube_version="v1.36.3"
+kwok_version="v0.8.0"
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
 # A key that changes with the wrapper's pinned modules and sources.
 key() { (cd "$root/toolchain/$1" && cat go.mod go.sum ./*.go 2>/dev/null) | sha256sum | cut -c1-12; }
 
-pulumi_dir="$cache/pulumi-$pulumi_version-$(key pulumi)"
-language_dir="$cache/language-nodejs-$pulumi_version-$(key language-nodejs)"
-kubernetes_dir="$cache/kubernetes-$kubernetes_version-$(key kubernetes)"
-bin="$cache/bin-$(printf '%s' "$pulumi_dir$language_dir$kubernetes_dir" | sha256sum | cut -c1-12)"
-
+only_path=false
 if [ "${1:-}" = "--path" ]; then
-    [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ -x "$bin/pulumi-resource-kubernetes" ] \
-        || { log "not built yet: run scripts/toolchain.sh"; exit 1; }
+    only_path=true
+    shift
+fi
+set_name="${1:-engine}"
+case "$set_name" in
+    engine)
+        pulumi_dir="$cache/pulumi-$pulumi_version-$(key pulumi)"
+        language_dir="$cache/language-nodejs-$pulumi_version-$(key language-nodejs)"
+        kubernetes_dir="$cache/kubernetes-$kubernetes_version-$(key kubernetes)"
+        tools=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+        dirs="$pulumi_dir$language_dir$kubernetes_dir" ;;
+    control-plane)
+        etcd_dir="$cache/etcd-$etcd_version-$(key etcd)"
+        kube_dir="$cache/kube-$kube_version-$(key kube)"
+        kwok_dir="$cache/kwok-$kwok_version-$(key kwok)"
+        tools=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+        dirs="$etcd_dir$kube_dir$kwok_dir" ;;
+    *) log "unknown set $set_name (engine or control-plane)"; exit 2 ;;
+esac
+bin="$cache/bin-$set_name-$(printf '%s' "$dirs" | sha256sum | cut -c1-12)"
+
+if $only_path; then
+    for tool in "${tools[@]}"; do
+        [ -x "$bin/$tool" ] || { log "$tool is not built yet: run scripts/toolchain.sh $set_name"; exit 1; }
+    done
     echo "$bin"
     exit 0
 fi
@@ -51,34 +77,50 @@ build() {
     log "$name: built in $((SECONDS - start)) s"
 }
 
-build pulumi pulumi "$pulumi_dir/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
-
-build pulumi-language-nodejs language-nodejs "$language_dir/pulumi-language-nodejs" . \
-    "-s -w -X main.version=${pulumi_version#v}"
-
-if [ ! -x "$kubernetes_dir/pulumi-resource-kubernetes" ]; then
-    # The provider embeds its schema and Terraform mapping; the module zip has them unminified and
-    # without a version, so set the version and minify them as the upstream generator does.
-    module_dir="$(cd "$root/toolchain/kubernetes" && "$go" mod download -json github.com/pulumi/pulumi-kubernetes/provider/v4 \
-        | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
-    log "pulumi-resource-kubernetes: embedding the schema from $module_dir"
-    node -e '
-        const fs = require("fs");
-        const [src, dst, version] = process.argv.slice(1);
-        const schema = JSON.parse(fs.readFileSync(`${src}/schema.json`, "utf8"));
-        schema.version = version;
-        fs.writeFileSync(`${dst}/schema-embed.json`, JSON.stringify(schema));
-        fs.writeFileSync(`${dst}/terraform-mapping-embed.json`,
-            JSON.stringify(JSON.parse(fs.readFileSync(`${src}/terraform-mapping.json`, "utf8"))));
-    ' "$module_dir/cmd/pulumi-resource-kubernetes" "$root/toolchain/kubernetes" "$kubernetes_version"
-fi
-build pulumi-resource-kubernetes kubernetes "$kubernetes_dir/pulumi-resource-kubernetes" . \
-    "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$kubernetes_version"
-
 mkdir -p "$bin"
-ln -sf "$pulumi_dir/pulumi" "$bin/pulumi"
-ln -sf "$language_dir/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
-ln -sf "$kubernetes_dir/pulumi-resource-kubernetes" "$bin/pulumi-resource-kubernetes"
+if [ "$set_name" = engine ]; then
+    build pulumi pulumi "$pulumi_dir/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+        "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
+
+    build pulumi-language-nodejs language-nodejs "$language_dir/pulumi-language-nodejs" . \
+        "-s -w -X main.version=${pulumi_version#v}"
+
+    if [ ! -x "$kubernetes_dir/pulumi-resource-kubernetes" ]; then
+        # The provider embeds its schema and Terraform mapping; the module zip has them unminified and
+        # without a version, so set the version and minify them as the upstream generator does.
+        module_dir="$(cd "$root/toolchain/kubernetes" && "$go" mod download -json github.com/pulumi/pulumi-kubernetes/provider/v4 \
+            | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+        log "pulumi-resource-kubernetes: embedding the schema from $module_dir"
+        node -e '
+            const fs = require("fs");
+            const [src, dst, version] = process.argv.slice(1);
+            const schema = JSON.parse(fs.readFileSync(`${src}/schema.json`, "utf8"));
+            schema.version = version;
+            fs.writeFileSync(`${dst}/schema-embed.json`, JSON.stringify(schema));
+            fs.writeFileSync(`${dst}/terraform-mapping-embed.json`,
+                JSON.stringify(JSON.parse(fs.readFileSync(`${src}/terraform-mapping.json`, "utf8"))));
+        ' "$module_dir/cmd/pulumi-resource-kubernetes" "$root/toolchain/kubernetes" "$kubernetes_version"
+    fi
+    build pulumi-resource-kubernetes kubernetes "$kubernetes_dir/pulumi-resource-kubernetes" . \
+        "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$kubernetes_version"
+
+    ln -sf "$pulumi_dir/pulumi" "$bin/pulumi"
+    ln -sf "$language_dir/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
+    ln -sf "$kubernetes_dir/pulumi-resource-kubernetes" "$bin/pulumi-resource-kubernetes"
+else
+    build etcd etcd "$etcd_dir/etcd" go.etcd.io/etcd/server/v3 "-s -w"
+    minor="${kube_version#v1.}"; minor="${minor%%.*}"
+    kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$kube_version -X k8s.io/component-base/version.gitMajor=1"
+    kube_ldflags="$kube_ldflags -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
+    for component in kube-apiserver kube-controller-manager kube-scheduler; do
+        build "$component" kube "$kube_dir/$component" "k8s.io/kubernetes/cmd/$component" "$kube_ldflags"
+    done
+    build kwok kwok "$kwok_dir/kwok" sigs.k8s.io/kwok/cmd/kwok "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$kwok_version"
+    ln -sf "$etcd_dir/etcd" "$bin/etcd"
+    for component in kube-apiserver kube-controller-manager kube-scheduler; do
+        ln -sf "$kube_dir/$component" "$bin/$component"
+    done
+    ln -sf "$kwok_dir/kwok" "$bin/kwok"
+fi
 log "ready: $bin"
 echo "$bin"
