@@ -121,11 +121,33 @@ seed_objects() {
     done
 }
 
+# kwok needs Stage objects that say how nodes and pods progress; it ships the standard "fast"
+# ones (nodes Ready at once, pods Running and Ready once scheduled) in its module, which the
+# toolchain already downloaded.
+kwok_stages() {
+    local dir
+    dir="$(cd "$root/toolchain/kwok" && GOFLAGS=-mod=readonly "${GO:-$(command -v go || echo /usr/local/go/bin/go)}" \
+        mod download -json sigs.k8s.io/kwok | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    local stage
+    for stage in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml \
+        pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+        echo "---"
+        cat "$dir/kustomize/stage/$stage"
+    done > "$state/kwok-stages.yaml"
+}
+
+node_ready() {
+    kcurl "$api/api/v1/nodes/kwok-node-0" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+        const ready = (JSON.parse(s).status.conditions || []).find(c => c.type === "Ready");
+        process.exit(ready && ready.status === "True" ? 0 : 1)})'
+}
+
 up() {
     local bin
     bin="$("$root/scripts/toolchain.sh" control-plane)"
     mkdir -p "$state/logs" "$state/pids" "$state/etcd"
     make_pki
+    kwok_stages
     start etcd "$bin/etcd" --name local --data-dir "$state/etcd" \
         --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
         --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
@@ -146,13 +168,12 @@ up() {
         --use-service-account-credentials=false --controllers '*,-nodeipam,-cloud-node-lifecycle'
     start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$kubeconfig" \
         --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
-    start kwok "$bin/kwok" --kubeconfig "$kubeconfig" \
+    start kwok "$bin/kwok" --kubeconfig "$kubeconfig" --config "$state/kwok-stages.yaml" \
         --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
         --node-ip 127.0.0.1 --cidr 10.244.0.0/16 --server-address 127.0.0.1:10247
     seed_objects
     wait_for "the default ServiceAccount" 60 kcurl "$api/api/v1/namespaces/default/serviceaccounts/default"
-    wait_for "a Ready node" 60 sh -c "curl -sS --cacert '$pki/ca.crt' --cert '$pki/admin.crt' --key '$pki/admin.key' \
-        '$api/api/v1/nodes/kwok-node-0' | grep -q '\"type\": \"Ready\",' "
+    wait_for "a Ready node" 60 node_ready
     log "ready: KUBECONFIG=$kubeconfig"
     echo "$kubeconfig"
 }

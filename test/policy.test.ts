@@ -220,7 +220,7 @@ describe("policy pack", () => {
     });
 
     describe("over whole stacks, evaluated as previews", () => {
-        for (const stack of ["dev", "prod"]) {
+        for (const stack of ["dev", "prod", "e2e"]) {
             it(`${stack}: every policy runs, none is blind, no mandatory violation`, async () => {
                 const { resources } = await evaluate(stack, { preview: true });
                 assert.ok(resources.some(r => JSON.stringify(r.inputs).includes(UNKNOWN)), "the preview has unknowns (the generated password)");

@@ -22,7 +22,7 @@ async function validate(object: Record<string, unknown>): Promise<void> {
 }
 
 describe("Kubernetes OpenAPI schemas", () => {
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of ["dev", "prod", "e2e"]) {
         it(`accepts every object of the ${stack} stack`, async () => {
             const objects = kubernetesObjects((await evaluate(stack)).resources);
             assert.ok(objects.length >= 18, `only ${objects.length} objects`);

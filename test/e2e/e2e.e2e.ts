@@ -1,0 +1,157 @@
+// npm run test:e2e: the whole life cycle of the stack with the real engine against a real API
+// server (scripts/local-cluster.sh: etcd, kube-apiserver, controller-manager, scheduler, kwok).
+// Each step is asserted against the API server. Slow; not part of `npm test`.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as https from "https";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const STATE = process.env.JENKINS_ON_K8S_CLUSTER ?? path.join(os.homedir(), ".cache", "jenkins-on-k8s-cluster");
+const PKI = path.join(STATE, "pki");
+const API = "https://127.0.0.1:16443";
+const SECRET = "e2e-admin-password-5b8e0a";
+const WORK = fs.mkdtempSync(path.join(os.tmpdir(), "jenkins-on-k8s-e2e-"));
+
+interface Run { status: number | null; output: string }
+
+function sh(command: string, args: string[], env: Record<string, string> = {}): Run {
+    const run = spawnSync(command, args, {
+        cwd: ROOT, encoding: "utf8", timeout: 20 * 60 * 1000, maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, ...env },
+    });
+    return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
+}
+
+/** `pulumi <args>` on the e2e stack, in the kept scratch copy, against the local cluster. */
+function pulumi(args: string[], project?: string): Run {
+    return sh(path.join(ROOT, "scripts", "pulumi-local.sh"), ["e2e", ...args], {
+        JENKINS_ON_K8S_WORKDIR: WORK,
+        ...(project ? { JENKINS_ON_K8S_PROJECT: project } : {}),
+        JENKINS_ADMIN_PASSWORD: SECRET,
+        PULUMI_CONFIG_PASSPHRASE: "e2e",
+        KUBECONFIG: path.join(STATE, "admin.kubeconfig"),
+    });
+}
+
+function ok(run: Run, what: string): string {
+    assert.strictEqual(run.status, 0, `${what} failed:\n${run.output.slice(-6000)}`);
+    return run.output;
+}
+
+/** GET from the API server as the admin; undefined on 404. */
+function kube<T>(apiPath: string): Promise<T | undefined> {
+    return new Promise((resolve, reject) => {
+        const req = https.get(`${API}${apiPath}`, {
+            ca: fs.readFileSync(path.join(PKI, "ca.crt")),
+            cert: fs.readFileSync(path.join(PKI, "admin.crt")),
+            key: fs.readFileSync(path.join(PKI, "admin.key")),
+        }, res => {
+            let body = "";
+            res.on("data", chunk => body += chunk);
+            res.on("end", () => {
+                if (res.statusCode === 404) {
+                    resolve(undefined);
+                } else if (res.statusCode !== 200) {
+                    reject(new Error(`GET ${apiPath}: ${res.statusCode} ${body}`));
+                } else {
+                    resolve(JSON.parse(body) as T);
+                }
+            });
+        });
+        req.on("error", reject);
+    });
+}
+
+interface Meta { metadata: { name: string; namespace?: string; annotations?: Record<string, string> } }
+interface DeploymentView extends Meta {
+    spec: { replicas: number; strategy: { type: string }; template: { spec: { containers: { image: string }[] } } };
+    status: { availableReplicas?: number; updatedReplicas?: number };
+}
+
+describe("pulumi up end to end on a local control plane", function () {
+    this.timeout(30 * 60 * 1000);
+
+    before(() => {
+        // A fresh cluster: nothing left over from an earlier run that stopped half-way.
+        ok(sh(path.join(ROOT, "scripts", "local-cluster.sh"), ["down"]), "local-cluster.sh down");
+        ok(sh(path.join(ROOT, "scripts", "local-cluster.sh"), ["up"]), "local-cluster.sh up");
+    });
+
+    after(() => {
+        if (!process.env.KEEP_CLUSTER) {
+            sh(path.join(ROOT, "scripts", "local-cluster.sh"), ["down"]);
+        }
+        fs.rmSync(WORK, { recursive: true, force: true });
+    });
+
+    it("creates every object as the config says, with the policy pack", async () => {
+        const output = ok(pulumi(["up", "--yes", "--skip-preview", "--policy-pack", "policy"]), "pulumi up");
+        assert.match(output, /Policies:\s+✅ jenkins-on-k8s@v0\.1\.0|Policies:\s+⚠️ jenkins-on-k8s@v0\.1\.0/, output.slice(-3000));
+        const sc = await kube<Meta>("/apis/storage.k8s.io/v1/storageclasses/managed-nfs-storage");
+        assert.strictEqual(sc?.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"], "true");
+        for (const [ns, name] of [["devops", "jenkins"], ["nfs-provisioner", "nfs-subdir-external-provisioner"]]) {
+            const d = await kube<DeploymentView>(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
+            assert.strictEqual(d?.status.availableReplicas, 1, `${ns}/${name} is rolled out`);
+        }
+        const svc = await kube<{ spec: { type: string; ports: { name: string; nodePort: number }[] } }>("/api/v1/namespaces/devops/services/jenkins");
+        assert.strictEqual(svc?.spec.type, "NodePort");
+        assert.strictEqual(svc?.spec.ports.find(p => p.name === "http")?.nodePort, 30001);
+        const claim = await kube<{ status: { phase: string } }>("/api/v1/namespaces/devops/persistentvolumeclaims/jenkins-home");
+        assert.strictEqual(claim?.status.phase, "Bound");
+        const casc = await kube<{ data: Record<string, string> }>("/api/v1/namespaces/devops/configmaps/jenkins-config");
+        assert.match(casc?.data["jenkins.yaml"] ?? "", /jenkinsUrl: http:\/\/jenkins\.devops\.svc\.cluster\.local:8080/);
+        const binding = await kube<{ roleRef: { name: string } }>("/apis/rbac.authorization.k8s.io/v1/namespaces/devops/rolebindings/jenkins-agents");
+        assert.strictEqual(binding?.roleRef.name, "jenkins-devops-agents");
+    });
+
+    it("keeps the admin password secret: nowhere in the state export or in any ConfigMap", async () => {
+        const outputs = ok(pulumi(["stack", "output", "--json"]), "pulumi stack output");
+        assert.match(outputs, /"adminPassword": "\[secret\]"/);
+        const exported = ok(pulumi(["stack", "export"]), "pulumi stack export");
+        assert.ok(!exported.includes(SECRET), "the password is in plain text in the state");
+        const maps = await kube<{ items: unknown[] }>("/api/v1/configmaps");
+        assert.ok(!JSON.stringify(maps).includes(SECRET), "the password is in a ConfigMap");
+    });
+
+    it("lets examples/consumer deploy through a StackReference", async () => {
+        ok(pulumi(["config", "set", "--secret", "registryPassword", "e2e-registry-password"], "examples/consumer"), "config set");
+        ok(pulumi(["up", "--yes", "--skip-preview"], "examples/consumer"), "consumer pulumi up");
+        const endpoints = await kube<{ data: Record<string, string> }>("/api/v1/namespaces/payments/configmaps/jenkins-endpoints");
+        assert.strictEqual(endpoints?.data.JENKINS_URL, "http://jenkins.devops.svc.cluster.local:8080");
+        assert.strictEqual(endpoints?.data.JENKINS_PUBLIC_URL, "http://127.0.0.1:30001");
+        assert.ok(await kube("/api/v1/namespaces/devops/secrets/payments-registry"), "the team's credentials are in the agent namespace");
+        ok(pulumi(["destroy", "--yes", "--skip-preview"], "examples/consumer"), "consumer pulumi destroy");
+    });
+
+    it("reports no changes on a second up", () => {
+        ok(pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", "--policy-pack", "policy"]), "second pulumi up");
+    });
+
+    it("upgrades by changing the image tag, in place, with the Recreate strategy", async () => {
+        const before = await kube<DeploymentView>("/apis/apps/v1/namespaces/devops/deployments/jenkins");
+        ok(pulumi(["config", "set", "jenkinsImage", "jenkins/jenkins:2.568.3-jdk21"]), "config set jenkinsImage");
+        const output = ok(pulumi(["up", "--yes", "--skip-preview", "--policy-pack", "policy"]), "upgrade");
+        assert.match(output, /~ 1 to update|1 updated/, output.slice(-3000));
+        assert.doesNotMatch(output, /\+-\s+kubernetes:apps\/v1:Deployment jenkins-deployment/, "the Deployment is not replaced");
+        const after = await kube<DeploymentView>("/apis/apps/v1/namespaces/devops/deployments/jenkins");
+        assert.strictEqual(after?.metadata.name, before?.metadata.name);
+        assert.strictEqual(after?.spec.template.spec.containers[0].image, "jenkins/jenkins:2.568.3-jdk21");
+        assert.strictEqual(after?.spec.strategy.type, "Recreate");
+        assert.strictEqual(after?.status.updatedReplicas, 1);
+    });
+
+    it("destroys everything, the protected claim after unprotecting it", async () => {
+        const refused = pulumi(["destroy", "--yes", "--skip-preview"]);
+        assert.notStrictEqual(refused.status, 0, "destroy must refuse while JENKINS_HOME is protected");
+        assert.match(refused.output, /protected/);
+        ok(pulumi(["state", "unprotect", "--all", "--yes"]), "pulumi state unprotect");
+        ok(pulumi(["destroy", "--yes", "--skip-preview"]), "pulumi destroy");
+        for (const apiPath of ["/api/v1/namespaces/devops/persistentvolumeclaims/jenkins-home",
+            "/apis/apps/v1/namespaces/devops/deployments/jenkins", "/apis/storage.k8s.io/v1/storageclasses/managed-nfs-storage"]) {
+            assert.strictEqual(await kube(apiPath), undefined, `${apiPath} is gone`);
+        }
+    });
+});
