@@ -421,8 +421,7 @@ class Reader {
         if (!(key in CONFIG_KEYS)) {
             throw new Error(`internal: config key ${key} is not declared in CONFIG_KEYS`);
         }
-        const value = this.source.get(key);
-        return value === undefined ? undefined : value;
+        return this.source.get(key);
     }
 
     /** A string key; its default when unset; "" when unset with no default. */

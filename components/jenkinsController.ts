@@ -71,9 +71,10 @@ export class JenkinsController extends pulumi.ComponentResource {
         this.configMapName = configMap.metadata.name;
         this.checksum = configChecksum(args.casc, args.plugins, args.updateCenterUrl ?? "", args.proxy?.url ?? "");
 
-        const proxyEnv = args.proxy
-            ? ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"].map(n => ({ name: n, value: args.proxy!.url }))
-                .concat([{ name: "NO_PROXY", value: args.proxy.noProxy }, { name: "no_proxy", value: args.proxy.noProxy }])
+        const proxy = args.proxy;
+        const proxyEnv = proxy
+            ? [["HTTP_PROXY", proxy.url], ["HTTPS_PROXY", proxy.url], ["http_proxy", proxy.url], ["https_proxy", proxy.url],
+                ["NO_PROXY", proxy.noProxy], ["no_proxy", proxy.noProxy]].map(([name, value]) => ({ name, value }))
             : [];
         const restricted: k8s.types.input.core.v1.SecurityContext = {
             allowPrivilegeEscalation: false,
