@@ -116,6 +116,22 @@ describe("pulumi up end to end on a local control plane", function () {
         assert.ok(!JSON.stringify(maps).includes(SECRET), "the password is in a ConfigMap");
     });
 
+    it("exports working external-access credentials, as secrets", async () => {
+        const shown = ok(pulumi(["stack", "output", "externalAccess", "--json", "--show-secrets"]), "pulumi stack output");
+        const access = JSON.parse(shown.slice(shown.indexOf("{"), shown.lastIndexOf("}") + 1)) as Record<string, string>;
+        assert.strictEqual(access.serviceAccountName, "jenkins-external");
+        assert.strictEqual(access.apiServer, "https://127.0.0.1:16443");
+        assert.match(access.caCertificate, /^-----BEGIN CERTIFICATE-----/);
+        // The token authenticates as the ServiceAccount, which may list pods in the agent namespace only.
+        const whoCanList = (ns: string) => new Promise<number>((resolve, reject) => {
+            https.get(`${API}/api/v1/namespaces/${ns}/pods`, { ca: access.caCertificate, headers: { Authorization: `Bearer ${access.token}` } },
+                res => { res.resume(); resolve(res.statusCode ?? 0); }).on("error", reject);
+        });
+        assert.strictEqual(await whoCanList("devops"), 200);
+        assert.strictEqual(await whoCanList("kube-system"), 403);
+        assert.match(ok(pulumi(["stack", "output", "--json"]), "pulumi stack output"), /"externalAccess": "\[secret\]"/);
+    });
+
     it("lets examples/consumer deploy through a StackReference", async () => {
         ok(pulumi(["config", "set", "--secret", "registryPassword", "e2e-registry-password"], "examples/consumer"), "config set");
         ok(pulumi(["up", "--yes", "--skip-preview"], "examples/consumer"), "consumer pulumi up");
