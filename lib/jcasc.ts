@@ -44,7 +44,8 @@ export interface CascPodTemplate {
     idleMinutes: number;
     instanceCap: number;
     nodeSelector?: string;
-    labels: CascKeyValue[];
+    /** Raw pod YAML merged into the template: the plugin's PodTemplate has no field for pod labels. */
+    yaml: string;
     containers: CascContainer[];
     volumes: CascVolume[];
 }
@@ -133,7 +134,9 @@ function cascTemplate(t: AgentTemplate, namespace: string): CascPodTemplate {
         idleMinutes: t.idleMinutes,
         instanceCap: t.instanceCap,
         ...(selector !== "" ? { nodeSelector: selector } : {}),
-        labels: [{ key: "app.kubernetes.io/component", value: "agent" }, { key: "jenkins-on-k8s/template", value: t.name }],
+        yaml: YAML.stringify({
+            metadata: { labels: { "app.kubernetes.io/component": "agent", "jenkins-on-k8s/template": t.name } },
+        }),
         containers: t.containers.map(cascContainer),
         volumes,
     };

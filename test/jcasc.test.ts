@@ -78,7 +78,7 @@ describe("Jenkins configuration as code", () => {
             [{ hostPathVolume: { hostPath: "/var/run/docker.sock", mountPath: "/var/run/docker.sock" } }]);
     });
 
-    it("renders typed template settings: idle minutes, instance cap, node selector, several labels", () => {
+    it("renders typed template settings: idle minutes, instance cap, node selector, several labels, only fields the plugin binds", () => {
         const [maven, node] = casc(prod).jenkins.clouds[0].kubernetes.templates;
         assert.strictEqual(maven.label, "maven java");
         assert.strictEqual(maven.instanceCap, 20);
@@ -87,6 +87,14 @@ describe("Jenkins configuration as code", () => {
         assert.strictEqual(maven.namespace, "jenkins-agents");
         assert.deepStrictEqual(maven.volumes[1], { emptyDirVolume: { mountPath: "/tmp", memory: false } });
         assert.strictEqual(node.nodeSelector, undefined);
+        // Only fields the kubernetes plugin's PodTemplate binds (it has none for pod labels: they go in yaml).
+        assert.deepStrictEqual(YAML.parse(maven.yaml), {
+            metadata: { labels: { "app.kubernetes.io/component": "agent", "jenkins-on-k8s/template": "maven" } },
+        });
+        const bound = ["name", "label", "namespace", "idleMinutes", "instanceCap", "nodeSelector", "yaml", "containers", "volumes"];
+        for (const template of [maven, node]) {
+            assert.deepStrictEqual(Object.keys(template).filter(k => !bound.includes(k)), []);
+        }
     });
 
     it("gives a stack without templates a jnlp-only default template", async () => {
