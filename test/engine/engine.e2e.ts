@@ -37,6 +37,7 @@ function preview(stack: string, ...flags: string[]): PreviewRun {
         maxBuffer: 64 * 1024 * 1024,
     });
     const ran = fs.existsSync(trace) ? fs.readFileSync(trace, "utf8").trim().split("\n").sort() : [];
+    fs.rmSync(scratch, { recursive: true, force: true });
     return { status: run.status, output: `${run.stdout}\n${run.stderr}`, ran };
 }
 
@@ -98,9 +99,11 @@ describe("the real engine and analyzer (pulumi preview --policy-pack policy)", f
     });
 
     it("applies the pack's configured thresholds", () => {
-        const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "policy-config.json");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-"));
+        const config = path.join(dir, "policy-config.json");
         fs.writeFileSync(config, JSON.stringify({ "agent-pod-limits": { minMemoryLimit: "4Gi" } }));
         const run = preview("dev", "--policy-pack-config", config);
+        fs.rmSync(dir, { recursive: true, force: true });
         assert.notStrictEqual(run.status, 0, describeRun(run));
         assert.match(policySection(run.output), /container maven has a memory limit 2Gi below the floor 4Gi/, describeRun(run));
     });
