@@ -4,10 +4,11 @@
 // meets an unknown value is a failure here, not the analyzer's advisory "can't run during preview".
 //   npm run policy:check -- <stack>   evaluates the stack as a preview and runs the pack over it
 import {
-    EnforcementLevel, Policies, PolicyResource, ResourceValidation, ResourceValidationArgs,
+    EnforcementLevel, Policies, PolicyResource, ResourceValidationArgs,
     ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError,
 } from "@pulumi/policy";
 import { ConfigError, PROJECT } from "../config";
+import { resourceValidations } from "../policy/lib/validations";
 import { policies as packPolicies } from "../policy/rules";
 import { evaluate, RecordedResource } from "./evaluate";
 
@@ -86,8 +87,7 @@ export async function runPolicies(
             }, report));
             continue;
         }
-        const validations: ResourceValidation[] = policy.validateResource === undefined ? []
-            : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        const validations = resourceValidations(policy);
         for (const r of checked) {
             const args: ResourceValidationArgs = {
                 type: r.type, name: r.name, urn: urnOf(stack, r), props: unknownCheckingProxy(r.inputs), opts: OPTS,

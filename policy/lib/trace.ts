@@ -3,6 +3,7 @@
 // engine tests (npm run test:engine) read it; unset, the policies are returned unchanged.
 import * as fs from "fs";
 import { Policies, ResourceValidation } from "@pulumi/policy";
+import { resourceValidations } from "./validations";
 
 export function traced(policies: Policies, file: string | undefined = process.env.JENKINS_ON_K8S_POLICY_TRACE): Policies {
     if (!file) {
@@ -20,11 +21,9 @@ export function traced(policies: Policies, file: string | undefined = process.en
             const validateStack = policy.validateStack;
             return { ...policy, validateStack: (args, report) => { note(policy.name); return validateStack(args, report); } };
         }
-        const validations: ResourceValidation[] = policy.validateResource === undefined ? []
-            : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
         return {
             ...policy,
-            validateResource: validations.map(validate => ((args, report) => { note(policy.name); return validate(args, report); }) as ResourceValidation),
+            validateResource: resourceValidations(policy).map(validate => ((args, report) => { note(policy.name); return validate(args, report); }) as ResourceValidation),
         };
     });
 }
