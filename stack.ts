@@ -9,7 +9,7 @@ import { JenkinsHome } from "./components/jenkinsHome";
 import { JenkinsService } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
 import { StackConfig } from "./config";
-import { jenkinsHosts, renderCasc, renderPlugins } from "./lib/jcasc";
+import { jenkinsHosts, proxyBypass, renderCasc, renderPlugins } from "./lib/jcasc";
 import { asSecret, CONTRACT_VERSION, ExternalAccessOutputs, StackOutputs } from "./outputs";
 
 /** Creates every resource of a stack and returns its outputs. */
@@ -59,6 +59,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         instance: jenkins.name,
     });
 
+    const bypass = proxyBypass(cfg);
     const controller = new JenkinsController("jenkins", {
         name: jenkins.name,
         namespace: access.namespace,
@@ -72,7 +73,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         updateCenterUrl: jenkins.updateCenterUrl,
         proxy: jenkins.proxy && {
             url: `http://${jenkins.proxy.host}:${jenkins.proxy.port}`,
-            noProxy: [`.svc.${jenkins.clusterDomain}`, ".svc", "localhost", "127.0.0.1", ...jenkins.proxy.noProxy].join(","),
+            noProxy: [...bypass.domains.map(d => `.${d}`), ...bypass.hosts].join(","),
         },
         adminSecretName: admin.secretName,
         homeClaimName: home.claimName,

@@ -93,6 +93,18 @@ export function jenkinsHosts(cfg: StackConfig) {
     };
 }
 
+/**
+ * Cluster-internal domains and hosts that must never go through the HTTP proxy. One list for both
+ * forms: Jenkins' noProxyHost takes `*.domain`, the NO_PROXY environment `.domain`.
+ */
+export function proxyBypass(cfg: StackConfig): { domains: string[]; hosts: string[] } {
+    const { clusterDomain, namespace } = cfg.jenkins;
+    return {
+        domains: [`svc.${clusterDomain}`, "svc", namespace],
+        hosts: ["localhost", "127.0.0.1", ...(cfg.jenkins.proxy?.noProxy ?? [])],
+    };
+}
+
 /** Name of the claim backing an agent cache. */
 export function cacheClaimName(cache: string): string {
     return `agent-cache-${cache}`;
@@ -184,11 +196,11 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
         unclassified: { location: { url: `${hosts.externalUrl}/` } },
     };
     if (jenkins.proxy) {
-        const internal = [`*.svc.${jenkins.clusterDomain}`, `*.${jenkins.namespace}`, "localhost", "127.0.0.1"];
+        const bypass = proxyBypass(cfg);
         doc.jenkins.proxy = {
             name: jenkins.proxy.host,
             port: jenkins.proxy.port,
-            noProxyHost: [...internal, ...jenkins.proxy.noProxy].join("\n"),
+            noProxyHost: [...bypass.domains.map(d => `*.${d}`), ...bypass.hosts].join("\n"),
         };
     }
     if (jenkins.updateCenterUrl) {

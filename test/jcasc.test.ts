@@ -153,6 +153,10 @@ describe("Jenkins configuration as code", () => {
         assert.deepStrictEqual(doc.jenkins.updateCenter, { sites: [{ id: "default", url: mirror }] });
         assert.strictEqual(doc.jenkins.proxy!.name, "proxy.corp");
         assert.strictEqual(doc.jenkins.proxy!.port, 3128);
+        // The same internal hosts bypass the proxy in Jenkins and in the plugin downloads.
+        assert.deepStrictEqual(doc.jenkins.proxy!.noProxyHost.split("\n").map(h => h.replace(/^\*/, "")),
+            env.NO_PROXY!.split(","));
+        assert.deepStrictEqual(env.NO_PROXY!.split(","), [".svc.cluster.local", ".svc", ".devops", "localhost", "127.0.0.1", "git.corp"]);
     });
 
     it("gives the agent namespace a LimitRange and a ResourceQuota from config", () => {
