@@ -125,9 +125,9 @@ seed_objects() {
 # ones (nodes Ready at once, pods Running and Ready once scheduled) in its module, which the
 # toolchain already downloaded.
 kwok_stages() {
-    local dir
-    dir="$(cd "$root/toolchain/kwok" && GOFLAGS=-mod=readonly "${GO:-$(command -v go || echo /usr/local/go/bin/go)}" \
-        mod download -json sigs.k8s.io/kwok | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    local dir go="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
+    dir="$(cd "$root/toolchain/kwok" && export GOFLAGS=-mod=readonly && "$go" mod download sigs.k8s.io/kwok \
+        && "$go" list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
     local stage
     for stage in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml \
         pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do

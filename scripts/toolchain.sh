@@ -88,8 +88,8 @@ if [ "$set_name" = engine ]; then
     if [ ! -x "$kubernetes_dir/pulumi-resource-kubernetes" ]; then
         # The provider embeds its schema and Terraform mapping; the module zip has them unminified and
         # without a version, so set the version and minify them as the upstream generator does.
-        module_dir="$(cd "$root/toolchain/kubernetes" && "$go" mod download -json github.com/pulumi/pulumi-kubernetes/provider/v4 \
-            | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+        provider=github.com/pulumi/pulumi-kubernetes/provider/v4
+        module_dir="$(cd "$root/toolchain/kubernetes" && "$go" mod download "$provider" && "$go" list -m -f '{{.Dir}}' "$provider")"
         log "pulumi-resource-kubernetes: embedding the schema from $module_dir"
         node -e '
             const fs = require("fs");
