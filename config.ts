@@ -4,6 +4,7 @@
 // are generated from the same table (scripts/generateDocs.ts), and a test keeps them in sync.
 import * as pulumi from "@pulumi/pulumi";
 import { unpinnedImageReason } from "./policy/lib/images";
+import { heapFitProblem } from "./lib/jvm";
 import { parseQuantity } from "./policy/lib/quantity";
 
 /** The Pulumi project name; every key below lives in its namespace (`jenkins-on-k8s:<key>`). */
@@ -32,9 +33,12 @@ export function isDeclared(spec: KeySpec): boolean {
     return spec.type !== "object" && spec.default !== undefined;
 }
 
-/** The seed's JVM tunings for the Kubernetes plugin's node provisioner (start agents without delay). */
-const SEED_JAVA_OPTS =
-    "-XX:MaxRAMPercentage=75 -Dhudson.slaves.NodeProvisioner.initialDelay=0 " +
+/**
+ * Half the memory limit as heap (the rest for metaspace, code cache and threads: lib/jvm.ts), and
+ * the seed's tunings of the node provisioner (start agents without delay).
+ */
+const DEFAULT_JAVA_OPTS =
+    "-XX:MaxRAMPercentage=50 -Dhudson.slaves.NodeProvisioner.initialDelay=0 " +
     "-Dhudson.slaves.NodeProvisioner.MARGIN=50 -Dhudson.slaves.NodeProvisioner.MARGIN0=0.85";
 
 /** The plugins a working controller needs; pinned like the upstream Helm chart pins them. */
@@ -105,7 +109,7 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     },
     jenkinsName: {
         area: "jenkins", type: "string", default: "jenkins",
-        description: "Name of the controller Deployment and Service (the in-cluster host name).",
+        description: "Name of the controller Deployment and Service (the in-cluster host name); the agent Service is <name>-agent.",
     },
     jenkinsServiceAccount: {
         area: "jenkins", type: "string", default: "jenkins-sa",
@@ -127,10 +131,13 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
         area: "jenkins", type: "boolean", default: false,
         description: "Run an init container that gives JENKINS_HOME to uid 1000 (for NFS exports owned by root).",
     },
-    ...resourceKeys("jenkins", "jenkins", "the controller (and its init containers)", ["500m", "512Mi", "1", "1Gi"]),
+    // 2Gi fits a 1Gi heap plus the non-heap memory of ~80 plugins; request = limit, so the
+    // controller is not the first pod evicted under memory pressure.
+    ...resourceKeys("jenkins", "jenkins", "the controller (and its init containers)", ["500m", "2Gi", "2", "2Gi"]),
     jenkinsJavaOpts: {
-        area: "jenkins", type: "string", default: SEED_JAVA_OPTS,
-        description: "JAVA_OPTS of the controller (heap sizing and node provisioning tunings).",
+        area: "jenkins", type: "string", default: DEFAULT_JAVA_OPTS,
+        description: "JAVA_OPTS of the controller (heap sizing and node provisioning tunings); the heap must leave " +
+            "768Mi of jenkinsMemoryLimit for the rest of the JVM.",
     },
     jenkinsTimezone: {
         area: "jenkins", type: "string", default: "Asia/Shanghai",
@@ -147,7 +154,7 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     jenkinsPlugins: {
         area: "jenkins", type: "array",
         default: [
-            "kubernetes:4540.v612369217f87",
+            "kubernetes:4423.vb_59f230b_ce53",
             "workflow-aggregator:608.v67378e9d3db_1",
             "git:5.10.1",
             "configuration-as-code:2115.vf6de120eef70",
@@ -178,7 +185,8 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     },
     serviceAgentNodePort: {
         area: "service", type: "integer", default: 0,
-        description: "NodePort of the inbound agent port 50000 (30000-32767; 0: assigned by Kubernetes).",
+        description: "NodePort that publishes the inbound agent port 50000 to agents outside the cluster (30000-32767); " +
+            "0 keeps it in-cluster on the ClusterIP Service <jenkinsName>-agent.",
     },
     nodeAddress: {
         area: "service", type: "string", default: "",
@@ -681,6 +689,27 @@ function readProxy(r: Reader): JenkinsConfig["proxy"] {
     return { host: url.hostname, port: url.port === "" ? 80 : Number(url.port), noProxy };
 }
 
+/** JAVA_OPTS whose heap fits the controller's memory limit (lib/jvm.ts). */
+function readJavaOpts(r: Reader, memoryLimit: string): string {
+    const javaOpts = r.string("jenkinsJavaOpts").trim();
+    const limit = parseQuantity(memoryLimit);
+    const problem = limit === undefined ? undefined : heapFitProblem(javaOpts, limit, memoryLimit);
+    if (problem) {
+        r.problem("jenkinsJavaOpts", problem);
+    }
+    return javaOpts;
+}
+
+/** The Jenkins name, short enough that `<name>-agent` is still a Service name. */
+function readJenkinsName(r: Reader): string {
+    const name = r.dnsLabel("jenkinsName");
+    const suffixed = `${name}-agent`;
+    if (DNS_LABEL.test(name) && suffixed.length > 63) {
+        r.problem("jenkinsName", `"${name}" is too long: the agent Service ${suffixed} must have at most 63 characters`);
+    }
+    return name;
+}
+
 function readJenkins(r: Reader, source: ConfigSource): JenkinsConfig {
     const timezone = r.string("jenkinsTimezone");
     try {
@@ -709,6 +738,7 @@ function readJenkins(r: Reader, source: ConfigSource): JenkinsConfig {
     if (updateCenterUrl !== "" && !/^https?:\/\/\S+$/.test(updateCenterUrl)) {
         r.problem("jenkinsUpdateCenterUrl", `"${updateCenterUrl}" must be an http(s) URL`);
     }
+    const resources = r.resources("jenkins");
     const nodePort = r.nodePort("serviceNodePort") ?? 30001;
     const agentNodePort = r.nodePort("serviceAgentNodePort", true);
     if (agentNodePort !== undefined && agentNodePort === nodePort) {
@@ -716,14 +746,14 @@ function readJenkins(r: Reader, source: ConfigSource): JenkinsConfig {
     }
     return {
         namespace: r.dnsLabel("jenkinsNamespace"),
-        name: r.dnsLabel("jenkinsName"),
+        name: readJenkinsName(r),
         serviceAccount: r.dnsLabel("jenkinsServiceAccount"),
         image: r.image("jenkinsImage"),
         homeSize,
         protectHome: r.boolean("jenkinsHomeProtect"),
         fixPermissions: r.boolean("jenkinsFixPermissions"),
-        resources: r.resources("jenkins"),
-        javaOpts: r.string("jenkinsJavaOpts").trim(),
+        resources,
+        javaOpts: readJavaOpts(r, resources.limits.memory),
         timezone,
         adminUser,
         adminPassword: passwordSet ? source.getSecret("jenkinsAdminPassword") : undefined,
@@ -1066,6 +1096,52 @@ function readExternalAccess(r: Reader): ExternalAccessConfig | undefined {
     return { serviceAccount: r.dnsLabel("externalAccessServiceAccount"), apiServer };
 }
 
+/** Sums of a pod's container resources, in base units (what a ResourceQuota charges). */
+function podTotals(containers: ContainerResources[]): Record<"requests" | "limits", Record<"cpu" | "memory", number>> {
+    const sum = (side: "requests" | "limits", kind: "cpu" | "memory") =>
+        containers.reduce((total, c) => total + (parseQuantity(c[side][kind]) ?? 0), 0);
+    return {
+        requests: { cpu: sum("requests", "cpu"), memory: sum("requests", "memory") },
+        limits: { cpu: sum("limits", "cpu"), memory: sum("limits", "memory") },
+    };
+}
+
+/** Each quota key, the pod total it bounds, and its field in AgentsConfig.quota. */
+const QUOTA_BOUNDS = [
+    { key: "agentQuotaCpuRequests", side: "requests", kind: "cpu", field: "cpuRequests" },
+    { key: "agentQuotaMemoryRequests", side: "requests", kind: "memory", field: "memoryRequests" },
+    { key: "agentQuotaCpuLimits", side: "limits", kind: "cpu", field: "cpuLimits" },
+    { key: "agentQuotaMemoryLimits", side: "limits", kind: "memory", field: "memoryLimits" },
+] as const;
+
+/**
+ * The agent quota must hold the largest agent pod, and, when agents share the Jenkins namespace,
+ * the controller pod as well (the quota charges every pod of its namespace).
+ */
+function checkQuotaRoom(r: Reader, jenkins: JenkinsConfig, agents: AgentsConfig): void {
+    const shared = !agents.separateNamespace;
+    if (shared && agents.quota.pods < 2) {
+        r.problem("agentQuotaPods", `must be at least 2 when agents share the Jenkins namespace (${agents.namespace}): the controller pod counts too`);
+    }
+    const controller = podTotals(shared ? [jenkins.resources] : []);
+    for (const { key, side, kind, field } of QUOTA_BOUNDS) {
+        const quota = parseQuantity(agents.quota[field]);
+        const largest = agents.templates
+            .map(t => ({ name: t.name, amount: podTotals(t.containers.map(c => c.resources))[side][kind] }))
+            .sort((x, y) => y.amount - x.amount)[0];
+        if (quota === undefined || largest === undefined || largest.amount + controller[side][kind] <= quota) {
+            continue;
+        }
+        r.problem(key, `${agents.quota[field]} cannot hold one pod of template ${largest.name} ` +
+            `(${kind} ${side} ${formatAmount(largest.amount, kind)})` +
+            (shared ? ` next to the controller (${formatAmount(controller[side][kind], kind)}), which shares the namespace` : ""));
+    }
+}
+
+function formatAmount(value: number, kind: "cpu" | "memory"): string {
+    return kind === "cpu" ? `${Math.round(value * 1000)}m` : `${Math.round(value / 2 ** 20)}Mi`;
+}
+
 /**
  * Reads and validates the whole configuration. Throws one ConfigError naming every bad key; call
  * it before creating any resource.
@@ -1083,6 +1159,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource()): StackCo
     if (agents.separateNamespace && agents.namespace === storage.provisioner?.namespace) {
         r.problem("agentNamespace", `must differ from nfsProvisionerNamespace (${agents.namespace})`);
     }
+    checkQuotaRoom(r, jenkins, agents);
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }

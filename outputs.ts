@@ -76,7 +76,7 @@ export const OUTPUTS: { [K in keyof StackOutputs]-?: OutputSpec & { secret: IsSe
     agentNamespace: { type: "string", secret: false, required: true, description: "Namespace where agent pods run (and job credentials go)." },
     serviceName: { type: "string", secret: false, required: true, description: "Name of the controller's Service." },
     inClusterUrl: { type: "string", secret: false, required: true, description: "URL of Jenkins inside the cluster, e.g. `http://jenkins.devops.svc.cluster.local:8080`." },
-    agentTunnel: { type: "string", secret: false, required: true, description: "host:port inbound agents connect to, e.g. `jenkins.devops.svc.cluster.local:50000`." },
+    agentTunnel: { type: "string", secret: false, required: true, description: "host:port inbound agents connect to, e.g. `jenkins-agent.devops.svc.cluster.local:50000` (the `-agent` Service)." },
     storageClassName: { type: "string", secret: false, required: true, description: "StorageClass of JENKINS_HOME and the agent caches." },
     externalAccess: { type: "object", secret: true, required: false, description: "`{serviceAccountName, token, caCertificate, apiServer}` for a Jenkins outside the cluster; only when `externalAccessEnabled`." },
 };

@@ -9,7 +9,7 @@ import { JenkinsHome } from "./components/jenkinsHome";
 import { JenkinsService } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
 import { StackConfig } from "./config";
-import { jenkinsHosts, proxyBypass, renderCasc, renderPlugins } from "./lib/jcasc";
+import { jenkinsHosts, proxySettings, renderCasc, renderPlugins } from "./lib/jcasc";
 import { asSecret, CONTRACT_VERSION, ExternalAccessOutputs, StackOutputs } from "./outputs";
 
 /** Creates every resource of a stack and returns its outputs. */
@@ -59,7 +59,6 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         instance: jenkins.name,
     });
 
-    const bypass = proxyBypass(cfg);
     const controller = new JenkinsController("jenkins", {
         name: jenkins.name,
         namespace: access.namespace,
@@ -71,10 +70,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         casc: renderCasc(cfg, stack),
         plugins: renderPlugins(cfg),
         updateCenterUrl: jenkins.updateCenterUrl,
-        proxy: jenkins.proxy && {
-            url: `http://${jenkins.proxy.host}:${jenkins.proxy.port}`,
-            noProxy: [...bypass.domains.map(d => `.${d}`), ...bypass.hosts].join(","),
-        },
+        proxy: proxySettings(cfg),
         adminSecretName: admin.secretName,
         homeClaimName: home.claimName,
         fixPermissions: jenkins.fixPermissions,
@@ -98,7 +94,8 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
 
     const hosts = jenkinsHosts(cfg);
     // Outputs wait for the objects they describe, so a consumer never reads a URL before it serves.
-    const whenServed = <T>(value: T) => pulumi.all([service.serviceName, controller.deploymentName]).apply(() => value);
+    const whenServed = <T>(value: T) => pulumi.all([service.serviceName, service.agentServiceName, controller.deploymentName])
+        .apply(() => value);
     return {
         contractVersion: CONTRACT_VERSION,
         url: whenServed(hosts.externalUrl),

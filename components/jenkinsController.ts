@@ -28,8 +28,11 @@ export interface JenkinsControllerArgs {
     plugins: string;
     /** Update-center URL for plugin downloads, if a mirror is used. */
     updateCenterUrl?: string;
-    /** HTTP proxy URL for plugin downloads, and the hosts that bypass it. */
-    proxy?: { url: string; noProxy: string };
+    /**
+     * HTTP proxy for plugin downloads and the controller: its URL, the NO_PROXY list, and the same
+     * as Java system properties (jenkins-plugin-cli reads only those).
+     */
+    proxy?: { url: string; noProxy: string; javaOpts: string };
     /** Secret holding the admin password under the key `password`. */
     adminSecretName: pulumi.Input<string>;
     /** Claim holding JENKINS_HOME. */
@@ -41,7 +44,25 @@ export interface JenkinsControllerArgs {
 const JENKINS_HOME = "/var/jenkins_home";
 const CASC_DIR = "/var/jenkins_casc";
 const PLUGIN_DIR = "/var/jenkins_plugins";
+/** Caches that may be lost at any restart, like the chart's /var/jenkins_cache. */
+const CACHE_DIR = "/var/jenkins_cache";
+const WEBROOT = `${CACHE_DIR}/war`;
 const JENKINS_UID = 1000;
+
+/**
+ * A shell script that gives `dir` to uid:uid when it belongs to someone else, and explains the
+ * NFS export settings when root may not change it.
+ */
+export function fixPermissionsScript(dir: string, uid: number): string {
+    return [
+        `owner=$(stat -c %u:%g ${dir})`,
+        `[ "$owner" = ${uid}:${uid} ] && exit 0`,
+        `chown ${uid}:${uid} ${dir} && { echo "${dir}: owner $owner changed to ${uid}:${uid}"; exit 0; }`,
+        `echo "${dir} belongs to $owner and root may not change it (NFS root_squash?):` +
+        ` chown the export directory to ${uid}:${uid} on the NFS server, or export it with no_root_squash" >&2`,
+        "exit 1",
+    ].join("\n");
+}
 
 /**
  * The Jenkins controller: its JCasC ConfigMap and a single-replica Deployment with the Recreate
@@ -85,17 +106,20 @@ export class JenkinsController extends pulumi.ComponentResource {
         };
         const initContainers: k8s.types.input.core.v1.Container[] = [];
         if (args.fixPermissions) {
-            // The seed's "Wrong volume permissions?": NFS exports often belong to root and ignore fsGroup.
+            // The seed's "Wrong volume permissions?": the provisioner creates the claim's directory
+            // as root. Only that directory is wrong (Jenkins creates everything below it as uid
+            // 1000), so fix it alone, and only when it is wrong: never `chown -R` a large home at
+            // every start. Under root_squash root cannot chown on NFS; say so instead of looping.
             initContainers.push({
                 name: "fix-permissions",
                 image: args.image,
-                command: ["sh", "-c", `chown -R ${JENKINS_UID}:${JENKINS_UID} ${JENKINS_HOME}`],
+                command: ["sh", "-c", fixPermissionsScript(JENKINS_HOME, JENKINS_UID)],
                 resources: args.resources,
                 securityContext: {
                     runAsUser: 0,
                     runAsNonRoot: false,
                     allowPrivilegeEscalation: false,
-                    capabilities: { drop: ["ALL"], add: ["CHOWN", "FOWNER", "DAC_OVERRIDE"] },
+                    capabilities: { drop: ["ALL"], add: ["CHOWN"] },
                 },
                 volumeMounts: [{ name: "jenkins-home", mountPath: JENKINS_HOME }],
             });
@@ -111,7 +135,8 @@ export class JenkinsController extends pulumi.ComponentResource {
                 "--latest", "false",
                 ...(args.updateCenterUrl ? ["--jenkins-update-center", args.updateCenterUrl] : []),
             ],
-            env: proxyEnv,
+            // jenkins-plugin-cli ignores HTTP_PROXY: it takes Java's proxy properties from JAVA_OPTS.
+            env: proxy ? [{ name: "JAVA_OPTS", value: proxy.javaOpts }] : [],
             resources: args.resources,
             securityContext: restricted,
             volumeMounts: [
@@ -156,6 +181,8 @@ export class JenkinsController extends pulumi.ComponentResource {
                                     value: [args.javaOpts, `-Duser.timezone=${args.timezone}`,
                                         "-Djenkins.install.runSetupWizard=false"].filter(s => s !== "").join(" "),
                                 },
+                                // The WAR unpacks to an emptyDir, not onto JENKINS_HOME on NFS at every start.
+                                { name: "JENKINS_OPTS", value: `--webroot=${WEBROOT}` },
                                 { name: "TZ", value: args.timezone },
                                 { name: "JENKINS_HOME", value: JENKINS_HOME },
                                 { name: "CASC_JENKINS_CONFIG", value: `${CASC_DIR}/${CASC_KEY}` },
@@ -182,6 +209,7 @@ export class JenkinsController extends pulumi.ComponentResource {
                                 { name: "config", mountPath: CASC_DIR, readOnly: true },
                                 // The image's entrypoint copies reference plugins into JENKINS_HOME.
                                 { name: "plugins", mountPath: "/usr/share/jenkins/ref/plugins" },
+                                { name: "jenkins-cache", mountPath: CACHE_DIR },
                                 { name: "tmp", mountPath: "/tmp" },
                             ],
                         }],
@@ -189,6 +217,7 @@ export class JenkinsController extends pulumi.ComponentResource {
                             { name: "jenkins-home", persistentVolumeClaim: { claimName: args.homeClaimName } },
                             { name: "config", configMap: { name: this.configMapName } },
                             { name: "plugins", emptyDir: {} },
+                            { name: "jenkins-cache", emptyDir: {} },
                             { name: "tmp", emptyDir: {} },
                         ],
                     },

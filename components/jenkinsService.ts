@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AGENT_PORT, HTTP_PORT } from "../lib/jcasc";
+import { AGENT_PORT, agentServiceName, HTTP_PORT } from "../lib/jcasc";
 import { labels } from "../lib/labels";
 
 /** Arguments of {@link JenkinsService}. */
 export interface JenkinsServiceArgs {
-    /** Name of the Service: the controller's in-cluster host name. */
+    /** Name of the web Service: the controller's in-cluster host name; the agent Service adds `-agent`. */
     name: string;
     /** The Jenkins namespace. */
     namespace: pulumi.Input<string>;
@@ -13,34 +13,51 @@ export interface JenkinsServiceArgs {
     selector: Record<string, string>;
     /** NodePort of the web UI (30000-32767). */
     nodePort: number;
-    /** NodePort of the inbound agent port; assigned by Kubernetes when undefined. */
+    /**
+     * NodePort that publishes the inbound agent port to agents outside the cluster; undefined keeps
+     * the agent Service cluster-internal (ClusterIP), which is all in-cluster agents need.
+     */
     agentNodePort?: number;
 }
 
-/** The NodePort Service for the web UI (8080) and the inbound agent port (50000). */
+/**
+ * How users and agents reach the controller, as the Jenkins chart splits it: a NodePort Service
+ * for the web UI (8080), and a separate `<name>-agent` Service for the inbound agent port (50000)
+ * that stays ClusterIP unless agents outside the cluster are asked for.
+ */
 export class JenkinsService extends pulumi.ComponentResource {
-    /** Name of the Service. */
+    /** Name of the web Service. */
     readonly serviceName: pulumi.Output<string>;
+    /** Name of the agent Service (the host of the cloud's jenkinsTunnel). */
+    readonly agentServiceName: pulumi.Output<string>;
     readonly service: k8s.core.v1.Service;
+    readonly agentService: k8s.core.v1.Service;
 
     constructor(name: string, args: JenkinsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jenkins-on-k8s:jenkins:JenkinsService", name, {}, opts);
+        const meta = labels({ name: "jenkins", instance: args.name, component: "controller" });
         this.service = new k8s.core.v1.Service(`${name}-service`, {
-            metadata: {
-                name: args.name,
-                namespace: args.namespace,
-                labels: labels({ name: "jenkins", instance: args.name, component: "controller" }),
-            },
+            metadata: { name: args.name, namespace: args.namespace, labels: meta },
             spec: {
                 type: "NodePort",
                 selector: args.selector,
-                ports: [
-                    { name: "http", port: HTTP_PORT, targetPort: "http", protocol: "TCP", nodePort: args.nodePort },
-                    { name: "agent", port: AGENT_PORT, targetPort: "agent", protocol: "TCP", nodePort: args.agentNodePort },
-                ],
+                ports: [{ name: "http", port: HTTP_PORT, targetPort: "http", protocol: "TCP", nodePort: args.nodePort }],
+            },
+        }, { parent: this });
+        const external = args.agentNodePort !== undefined;
+        this.agentService = new k8s.core.v1.Service(`${name}-agent-service`, {
+            metadata: { name: agentServiceName(args.name), namespace: args.namespace, labels: meta },
+            spec: {
+                type: external ? "NodePort" : "ClusterIP",
+                selector: args.selector,
+                ports: [{
+                    name: "agent", port: AGENT_PORT, targetPort: "agent", protocol: "TCP",
+                    ...(external ? { nodePort: args.agentNodePort } : {}),
+                }],
             },
         }, { parent: this });
         this.serviceName = this.service.metadata.name;
-        this.registerOutputs({ serviceName: this.serviceName });
+        this.agentServiceName = this.agentService.metadata.name;
+        this.registerOutputs({ serviceName: this.serviceName, agentServiceName: this.agentServiceName });
     }
 }

@@ -38,6 +38,8 @@ export type CascVolume =
     | { hostPathVolume: { hostPath: string; mountPath: string } };
 
 export interface CascPodTemplate {
+    /** Stable across restarts and reloads: derived from the template's content (see templateId). */
+    id: string;
     name: string;
     label: string;
     namespace: string;
@@ -48,6 +50,8 @@ export interface CascPodTemplate {
     yaml: string;
     containers: CascContainer[];
     volumes: CascVolume[];
+    /** The agent workspace: a scratch emptyDir on the node's disk, stated rather than left to the plugin's default. */
+    workspaceVolume: { emptyDirWorkspaceVolume: { memory: boolean } };
 }
 
 export interface CascKubernetesCloud {
@@ -73,12 +77,16 @@ export interface CascDocument {
         disableRememberMe: boolean;
         securityRealm: { local: { allowsSignup: boolean; users: { id: string; password: string }[] } };
         authorizationStrategy: { loggedInUsersCanDoAnything: { allowAnonymousRead: boolean } };
-        crumbIssuer: { standard: { excludeClientIPFromCrumb: boolean } };
         proxy?: { name: string; port: number; noProxyHost: string };
         updateCenter?: { sites: { id: string; url: string }[] };
         clouds: { kubernetes: CascKubernetesCloud }[];
     };
     unclassified: { location: { url: string } };
+}
+
+/** Name of the Service that carries the inbound agent port (the chart's `<name>-agent`). */
+export function agentServiceName(jenkinsName: string): string {
+    return `${jenkinsName}-agent`;
 }
 
 /** Host names the controller and agents derive from config (never typed twice). */
@@ -87,7 +95,7 @@ export function jenkinsHosts(cfg: StackConfig) {
     const host = `${name}.${namespace}.svc.${clusterDomain}`;
     return {
         inClusterUrl: `http://${host}:${HTTP_PORT}`,
-        agentTunnel: `${host}:${AGENT_PORT}`,
+        agentTunnel: `${agentServiceName(name)}.${namespace}.svc.${clusterDomain}:${AGENT_PORT}`,
         externalUrl: `http://${nodeAddress}:${nodePort}`,
         apiServer: `https://kubernetes.default.svc.${clusterDomain}`,
     };
@@ -102,6 +110,24 @@ export function proxyBypass(cfg: StackConfig): { domains: string[]; hosts: strin
     return {
         domains: [`svc.${clusterDomain}`, "svc", namespace],
         hosts: ["localhost", "127.0.0.1", ...(cfg.jenkins.proxy?.noProxy ?? [])],
+    };
+}
+
+/** The proxy as the three consumers spell it: NO_PROXY, Java system properties, Jenkins' noProxyHost. */
+export function proxySettings(cfg: StackConfig): { url: string; noProxy: string; javaOpts: string; noProxyHost: string } | undefined {
+    const proxy = cfg.jenkins.proxy;
+    if (!proxy) {
+        return undefined;
+    }
+    const { domains, hosts } = proxyBypass(cfg);
+    const wildcard = [...domains.map(d => `*.${d}`), ...hosts];
+    const javaOpts = ["http", "https"].map(scheme => `-D${scheme}.proxyHost=${proxy.host} -D${scheme}.proxyPort=${proxy.port}`);
+    return {
+        url: `http://${proxy.host}:${proxy.port}`,
+        noProxy: [...domains.map(d => `.${d}`), ...hosts].join(","),
+        // http.nonProxyHosts also covers https; '|' separates, '*' is a wildcard.
+        javaOpts: [...javaOpts, `-Dhttp.nonProxyHosts=${wildcard.join("|")}`].join(" "),
+        noProxyHost: wildcard.join("\n"),
     };
 }
 
@@ -131,6 +157,16 @@ function cascContainer(c: AgentContainer): CascContainer {
     };
 }
 
+/**
+ * A template id derived from the template's content, like the Jenkins chart's (helm-charts#271).
+ * The kubernetes plugin gives a template without one a random UUID at every load; an agent pod
+ * still running across a restart or JCasC reload then fails with "Unable to resolve pod template
+ * from id=..." (helm-charts#270).
+ */
+export function templateId(template: Omit<CascPodTemplate, "id">): string {
+    return createHash("sha256").update(JSON.stringify(template)).digest("hex");
+}
+
 function cascTemplate(t: AgentTemplate, namespace: string): CascPodTemplate {
     const volumes: CascVolume[] = t.volumes.map(v => v.type === "cache"
         ? { persistentVolumeClaim: { claimName: cacheClaimName(v.cache), mountPath: v.mountPath, readOnly: false } }
@@ -139,7 +175,7 @@ function cascTemplate(t: AgentTemplate, namespace: string): CascPodTemplate {
         volumes.push({ hostPathVolume: { hostPath: DOCKER_SOCKET, mountPath: DOCKER_SOCKET } });
     }
     const selector = Object.entries(t.nodeSelector).map(([k, v]) => `${k}=${v}`).join(",");
-    return {
+    const template: Omit<CascPodTemplate, "id"> = {
         name: t.name,
         label: t.label,
         namespace,
@@ -151,7 +187,9 @@ function cascTemplate(t: AgentTemplate, namespace: string): CascPodTemplate {
         }),
         containers: t.containers.map(cascContainer),
         volumes,
+        workspaceVolume: { emptyDirWorkspaceVolume: { memory: false } },
     };
+    return { id: templateId(template), ...template };
 }
 
 /** The JCasC document of a stack. */
@@ -173,7 +211,6 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
                 },
             },
             authorizationStrategy: { loggedInUsersCanDoAnything: { allowAnonymousRead: false } },
-            crumbIssuer: { standard: { excludeClientIPFromCrumb: true } },
             clouds: [{
                 kubernetes: {
                     name: "kubernetes",
@@ -181,7 +218,8 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
                     namespace: agents.namespace,
                     jenkinsUrl: hosts.inClusterUrl,
                     jenkinsTunnel: hosts.agentTunnel,
-                    containerCapStr: String(agents.quota.pods),
+                    // The quota counts every pod of its namespace: leave the controller its place.
+                    containerCapStr: String(agents.separateNamespace ? agents.quota.pods : agents.quota.pods - 1),
                     connectTimeout: 5,
                     readTimeout: 15,
                     podLabels: [
@@ -195,13 +233,9 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
         },
         unclassified: { location: { url: `${hosts.externalUrl}/` } },
     };
-    if (jenkins.proxy) {
-        const bypass = proxyBypass(cfg);
-        doc.jenkins.proxy = {
-            name: jenkins.proxy.host,
-            port: jenkins.proxy.port,
-            noProxyHost: [...bypass.domains.map(d => `*.${d}`), ...bypass.hosts].join("\n"),
-        };
+    const proxy = proxySettings(cfg);
+    if (jenkins.proxy && proxy) {
+        doc.jenkins.proxy = { name: jenkins.proxy.host, port: jenkins.proxy.port, noProxyHost: proxy.noProxyHost };
     }
     if (jenkins.updateCenterUrl) {
         doc.jenkins.updateCenter = { sites: [{ id: "default", url: jenkins.updateCenterUrl }] };

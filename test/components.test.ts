@@ -161,14 +161,14 @@ describe("components (dev stack)", () => {
             assert.ok(c.startupProbe!.failureThreshold! * c.startupProbe!.periodSeconds! >= 300, "slow first starts are tolerated");
         });
 
-        it("runs as non-root with fsGroup 1000 and the seed's resources", () => {
+        it("runs as non-root with fsGroup 1000 and memory for the JVM beyond its heap", () => {
             const pod = controller().spec!.template.spec!;
             assert.strictEqual(pod.securityContext!.fsGroup, 1000);
             const c = pod.containers[0];
             assert.strictEqual(c.securityContext!.runAsNonRoot, true);
             assert.strictEqual(c.securityContext!.runAsUser, 1000);
             assert.strictEqual(c.securityContext!.allowPrivilegeEscalation, false);
-            assert.deepStrictEqual(c.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+            assert.deepStrictEqual(c.resources, { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } });
         });
 
         it("passes the seed's JAVA_OPTS tunings and time zone, and reads the password from the Secret", () => {
@@ -179,10 +179,19 @@ describe("components (dev stack)", () => {
                 "-Dhudson.slaves.NodeProvisioner.MARGIN0=0.85", "-Duser.timezone=Asia/Shanghai", "-Djenkins.install.runSetupWizard=false"]) {
                 assert.ok(javaOpts.includes(opt), `JAVA_OPTS lacks ${opt}`);
             }
+            assert.match(javaOpts, /-XX:MaxRAMPercentage=50 /, "half of the 2Gi limit as heap");
             assert.strictEqual(env.get("TZ")!.value, "Asia/Shanghai");
             const password = env.get("JENKINS_ADMIN_PASSWORD")!;
             assert.strictEqual(password.value, undefined, "never a literal");
             assert.deepStrictEqual(password.valueFrom, { secretKeyRef: { name: "jenkins-admin", key: "password" } });
+        });
+
+        it("unpacks the WAR to an emptyDir (--webroot), not onto JENKINS_HOME", () => {
+            const pod = controller().spec!.template.spec!;
+            const c = pod.containers[0];
+            assert.strictEqual(c.env!.find(e => e.name === "JENKINS_OPTS")!.value, "--webroot=/var/jenkins_cache/war");
+            assert.deepStrictEqual(c.volumeMounts!.find(m => m.mountPath === "/var/jenkins_cache"), { name: "jenkins-cache", mountPath: "/var/jenkins_cache" });
+            assert.deepStrictEqual(pod.volumes!.find(v => v.name === "jenkins-cache"), { name: "jenkins-cache", emptyDir: {} });
         });
 
         it("mounts JENKINS_HOME from the claim and exposes ports 8080 and 50000", () => {
@@ -199,18 +208,35 @@ describe("components (dev stack)", () => {
             const d = manifest<IDeployment>(fixed.resources, "Deployment", "jenkins");
             assert.deepStrictEqual(names(d), ["fix-permissions", "install-plugins"]);
             const fix = d.spec!.template.spec!.initContainers![0];
-            assert.match(fix.command!.join(" "), /chown -R 1000:1000 \/var\/jenkins_home/);
+            const script = fix.command![2];
+            assert.doesNotMatch(script, /chown -R/, "never walks the whole home");
+            assert.match(script, /\[ "\$owner" = 1000:1000 \] && exit 0/, "nothing to do when the owner is right");
+            assert.match(script, /chown 1000:1000 \/var\/jenkins_home /);
+            assert.match(script, /root_squash/, "explains why root may not chown on NFS");
             assert.strictEqual(fix.securityContext!.runAsUser, 0);
+            assert.deepStrictEqual(fix.securityContext!.capabilities, { drop: ["ALL"], add: ["CHOWN"] });
         });
     });
 
     describe("JenkinsService", () => {
-        it("exposes the web UI on NodePort 30001 and the agent port", () => {
+        it("exposes the web UI on NodePort 30001 and keeps the agent port in-cluster on jenkins-agent", () => {
             const svc = manifest<IService>(dev.resources, "Service", "jenkins");
             assert.strictEqual(svc.spec!.type, "NodePort");
-            assert.deepStrictEqual(svc.spec!.ports!.map(p => [p.name, p.port, p.nodePort]), [["http", 8080, 30001], ["agent", 50000, undefined]]);
+            assert.deepStrictEqual(svc.spec!.ports!.map(p => [p.name, p.port, p.nodePort]), [["http", 8080, 30001]]);
+            const agent = manifest<IService>(dev.resources, "Service", "jenkins-agent");
+            assert.strictEqual(agent.spec!.type, "ClusterIP");
+            assert.deepStrictEqual(agent.spec!.ports!.map(p => [p.name, p.port, p.targetPort, p.nodePort]), [["agent", 50000, "agent", undefined]]);
             const controller = manifest<IDeployment>(dev.resources, "Deployment", "jenkins");
             assert.deepStrictEqual(svc.spec!.selector, controller.spec!.selector.matchLabels);
+            assert.deepStrictEqual(agent.spec!.selector, controller.spec!.selector.matchLabels);
+        });
+
+        it("publishes the agent port as a NodePort only when asked", async () => {
+            const e = await evaluate("dev", { overrides: { serviceAgentNodePort: "30050" } });
+            const agent = manifest<IService>(e.resources, "Service", "jenkins-agent");
+            assert.strictEqual(agent.spec!.type, "NodePort");
+            assert.deepStrictEqual(agent.spec!.ports!.map(p => [p.port, p.nodePort]), [[50000, 30050]]);
+            assert.deepStrictEqual(manifest<IService>(e.resources, "Service", "jenkins").spec!.ports!.map(p => p.name), ["http"]);
         });
     });
 });

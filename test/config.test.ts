@@ -22,7 +22,7 @@ describe("configuration", () => {
         const container = jenkins.spec!.template.spec!.containers[0];
         assert.strictEqual(container.image, CONFIG_KEYS.jenkinsImage.default);
         assert.deepStrictEqual(container.resources, {
-            requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" },
+            requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" },
         });
         assert.strictEqual(outputs.url, "http://node1:30001");
         assert.strictEqual(outputs.namespace, "devops");
@@ -58,7 +58,7 @@ describe("configuration", () => {
         ["a NodePort below the range", { serviceNodePort: "8080" }, "serviceNodePort", /outside the NodePort range/],
         ["a non-integer NodePort", { serviceNodePort: "30001.5" }, "serviceNodePort", /must be an integer/],
         ["the agent NodePort equal to the web one", { serviceAgentNodePort: "30001" }, "serviceAgentNodePort", /must differ/],
-        ["a memory limit below its request", { jenkinsMemoryLimit: "256Mi" }, "jenkinsMemoryLimit", /below the request 512Mi/],
+        ["a memory limit below its request", { jenkinsMemoryLimit: "1Gi" }, "jenkinsMemoryLimit", /below the request 2Gi/],
         ["an unparsable memory request", { agentJnlpMemoryRequest: "lots" }, "agentJnlpMemoryRequest", /not a Kubernetes quantity/],
         ["a bad reclaim policy", { storageReclaimPolicy: "Recycle" }, "storageReclaimPolicy", /must be Delete or Retain/],
         ["a bad boolean", { storageClassDefault: "yes" }, "storageClassDefault", /must be true or false/],

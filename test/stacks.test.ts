@@ -14,7 +14,7 @@ describe("stacks", () => {
             agentNamespace: "devops",
             serviceName: "jenkins",
             inClusterUrl: "http://jenkins.devops.svc.cluster.local:8080",
-            agentTunnel: "jenkins.devops.svc.cluster.local:50000",
+            agentTunnel: "jenkins-agent.devops.svc.cluster.local:50000",
             storageClassName: "managed-nfs-storage",
         });
         assert.strictEqual(outputs.adminPassword, MOCK_PASSWORD);
