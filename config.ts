@@ -233,7 +233,8 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     },
     agentCaches: {
         area: "agents", type: "object",
-        description: "Shared ReadWriteMany caches for agents, as a list of {name, size}; templates mount them by name.",
+        description: "Shared ReadWriteMany caches for agents, as a list of {name, size, kind}; templates mount them by name; " +
+            "kind maven (default generic) makes Maven use it safely from many pods at once.",
     },
     // --- externalAccess: a Jenkins outside the cluster
     externalAccessEnabled: {
@@ -340,6 +341,11 @@ export interface AgentTemplate {
 export interface AgentCache {
     name: string;
     size: string;
+    /**
+     * "maven": a Maven local repository shared by pods on several nodes; containers of templates
+     * that mount it get MAVEN_OPTS for it with named file locks (lib/jcasc.ts sharedMavenOpts).
+     */
+    kind: "generic" | "maven";
 }
 
 export interface AgentsConfig {
@@ -905,7 +911,7 @@ class ItemReader {
 const TEMPLATE_FIELDS = ["name", "label", "containers", "volumes", "idleMinutes", "instanceCap", "nodeSelector", "mountDockerSocket"] as const;
 const CONTAINER_FIELDS = ["name", "image", "command", "args", "workingDir", "ttyEnabled", "env", "resources"] as const;
 const VOLUME_FIELDS = ["cache", "emptyDir", "memory", "mountPath"] as const;
-const CACHE_FIELDS = ["name", "size"] as const;
+const CACHE_FIELDS = ["name", "size", "kind"] as const;
 
 /** The template used when a stack sets no agentTemplates: a jnlp-only pod labelled "default". */
 const DEFAULT_TEMPLATES = [{ name: "default", label: "default", containers: [] }];
@@ -934,7 +940,11 @@ function readCaches(r: Reader): AgentCache[] {
         if (name !== "" && caches.some(c => c.name === name)) {
             it.problem("name", `"${name}" is used by another cache`);
         }
-        caches.push({ name, size });
+        const kind = it.string("kind", "generic");
+        if (kind !== "generic" && kind !== "maven") {
+            it.problem("kind", `must be generic or maven, got "${kind}"`);
+        }
+        caches.push({ name, size, kind: kind === "maven" ? "maven" : "generic" });
     });
     return caches;
 }
@@ -1041,6 +1051,10 @@ function readTemplates(r: Reader, inboundImage: string, jnlpResources: Container
                     volumes.push(volume);
                 }
             });
+        }
+        const mavenCaches = volumes.filter(v => v.type === "cache" && caches.find(c => c.name === v.cache)?.kind === "maven");
+        if (mavenCaches.length > 1) {
+            it.problem("volumes", "mounts more than one cache of kind maven: Maven has one local repository");
         }
         templates.push({
             name,

@@ -38,6 +38,20 @@ export interface CascSource {
     requiredCore?: string;
 }
 
+/** What else Jenkins reads at start, besides jenkins.yaml: checked against the same pinned sources. */
+export interface LauncherFacts {
+    /** Environment variables the image's entrypoint scripts read or its Dockerfile sets (jenkinsci/docker). */
+    imageEnv: string[];
+    /** Options the Jenkins launcher (war/src/main/java/executable/Main.java) names. */
+    launcherOptions: string[];
+    /** System properties core reads (hudson.* and jenkins.* names). */
+    systemProperties: string[];
+    /** Environment variables the configuration-as-code plugin reads. */
+    cascEnv: string[];
+    /** jenkins-plugin-cli's options, by name and alias: whether each takes a value. */
+    pluginCli: { version: string; options: Record<string, { takesValue: boolean }> };
+}
+
 export interface CascSchema {
     generatedBy: string;
     /** The pins the description was generated for: jenkinsImage and jenkinsPlugins defaults. */
@@ -47,6 +61,7 @@ export interface CascSchema {
     /** Root elements of jenkins.yaml and their type keys. */
     roots: Record<string, string>;
     types: Record<string, CascType>;
+    launcher: LauncherFacts;
 }
 
 export const SCHEMA_FILE = path.join(__dirname, "cascSchema.json");
@@ -175,4 +190,37 @@ export function checkCasc(doc: unknown, schema: CascSchema = cascSchema()): stri
             problems.push(`${at}: ${text} is not a number`);
         }
     }
+}
+
+/**
+ * Problems of JVM options for the controller: a -D property in the hudson.* or jenkins.*
+ * namespace that the pinned core never reads is a typo or a setting that no longer exists.
+ */
+export function checkJavaOpts(javaOpts: string, schema: CascSchema = cascSchema()): string[] {
+    const known = new Set(schema.launcher.systemProperties);
+    return [...javaOpts.matchAll(/(?:^|\s)-D((?:hudson|jenkins)\.[^=\s]+)/g)]
+        .map(m => m[1])
+        .filter(name => !known.has(name))
+        .map(name => `-D${name}: core ${schema.sources.core.tag} reads no such system property`);
+}
+
+/** Problems of a jenkins-plugin-cli argument list against the options of the image's version. */
+export function checkPluginCliArgs(args: string[], schema: CascSchema = cascSchema()): string[] {
+    const { version, options } = schema.launcher.pluginCli;
+    const problems: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+        const option = options[args[i]];
+        if (option === undefined) {
+            problems.push(`${args[i]}: jenkins-plugin-cli ${version} has no such option` + (args[i].startsWith("-") ? "" : " (a value without its option?)"));
+            continue;
+        }
+        if (option.takesValue) {
+            if (args[i + 1] === undefined || args[i + 1].startsWith("-")) {
+                problems.push(`${args[i]}: takes a value in jenkins-plugin-cli ${version}`);
+            } else {
+                i++;
+            }
+        }
+    }
+    return problems;
 }

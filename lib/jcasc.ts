@@ -3,7 +3,7 @@
 // serialised with a YAML library.
 import { createHash } from "crypto";
 import * as YAML from "yaml";
-import { AGENT_WORKDIR, AgentContainer, AgentTemplate, StackConfig } from "../config";
+import { AGENT_WORKDIR, AgentCache, AgentContainer, AgentTemplate, StackConfig } from "../config";
 import { AGENT_POD_LABEL, PART_OF } from "../policy/lib/conventions";
 
 /** The environment variable the controller reads the admin password from (filled from the Secret). */
@@ -136,6 +136,17 @@ export function cacheClaimName(cache: string): string {
     return `agent-cache-${cache}`;
 }
 
+/**
+ * Maven options for a local repository that pods on several nodes share at `mountPath`: Maven
+ * 3.9's resolver (1.9.27 in Maven 3.9.16) locks per artifact with lock files in the repository
+ * (`file-lock`, with the file-system-friendly `file-gaecv` names it requires); its default locks
+ * only coordinate threads of one JVM, and concurrent pods would read half-written artifacts.
+ */
+export function sharedMavenOpts(mountPath: string): string {
+    return `-Dmaven.repo.local=${mountPath}/repository ` +
+        "-Daether.syncContext.named.factory=file-lock -Daether.syncContext.named.nameMapper=file-gaecv";
+}
+
 function cascContainer(c: AgentContainer): CascContainer {
     const isJnlp = c.name === "jnlp";
     // Side containers idle on `cat` with a TTY until the pipeline execs steps into them;
@@ -157,6 +168,16 @@ function cascContainer(c: AgentContainer): CascContainer {
     };
 }
 
+/** A build container with MAVEN_OPTS for the template's maven cache, before the user's own options (which win). */
+function withMavenCache(c: AgentContainer, t: AgentTemplate, caches: AgentCache[]): AgentContainer {
+    const cache = t.volumes.find(v => v.type === "cache" && caches.find(x => x.name === v.cache)?.kind === "maven");
+    if (!cache || c.name === "jnlp") {
+        return c;
+    }
+    const own = c.env.MAVEN_OPTS;
+    return { ...c, env: { ...c.env, MAVEN_OPTS: [sharedMavenOpts(cache.mountPath), ...(own ? [own] : [])].join(" ") } };
+}
+
 /**
  * A template id derived from the template's content, like the Jenkins chart's (helm-charts#271).
  * The kubernetes plugin gives a template without one a random UUID at every load; an agent pod
@@ -167,7 +188,7 @@ export function templateId(template: Omit<CascPodTemplate, "id">): string {
     return createHash("sha256").update(JSON.stringify(template)).digest("hex");
 }
 
-function cascTemplate(t: AgentTemplate, namespace: string): CascPodTemplate {
+function cascTemplate(t: AgentTemplate, namespace: string, caches: AgentCache[]): CascPodTemplate {
     const volumes: CascVolume[] = t.volumes.map(v => v.type === "cache"
         ? { persistentVolumeClaim: { claimName: cacheClaimName(v.cache), mountPath: v.mountPath, readOnly: false } }
         : { emptyDirVolume: { mountPath: v.mountPath, memory: v.memory } });
@@ -185,7 +206,7 @@ function cascTemplate(t: AgentTemplate, namespace: string): CascPodTemplate {
         yaml: YAML.stringify({
             metadata: { labels: { "app.kubernetes.io/component": "agent", "jenkins-on-k8s/template": t.name } },
         }),
-        containers: t.containers.map(cascContainer),
+        containers: t.containers.map(c => cascContainer(withMavenCache(c, t, caches))),
         volumes,
         workspaceVolume: { emptyDirWorkspaceVolume: { memory: false } },
     };
@@ -227,7 +248,7 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
                         { key: "app.kubernetes.io/part-of", value: PART_OF },
                         { key: "app.kubernetes.io/instance", value: jenkins.name },
                     ],
-                    templates: agents.templates.map(t => cascTemplate(t, agents.namespace)),
+                    templates: agents.templates.map(t => cascTemplate(t, agents.namespace, agents.caches)),
                 },
             }],
         },

@@ -1,7 +1,11 @@
 // Regenerates lib/cascSchema.json: what the pinned Jenkins core and plugins accept in jenkins.yaml,
 // read from their sources at the exact pinned tags (see scripts/cascSchema/describe.ts for the JCasC
-// rules it mirrors). Needs local git clones (bare or not) that hold the tags:
-//   npm run casc-schema -- --core DIR --configuration-as-code DIR --kubernetes DIR
+// rules it mirrors), and what the image's launcher reads besides (environment, launcher options,
+// system properties, jenkins-plugin-cli options). Needs local git clones (bare or not) with the tags:
+//   npm run casc-schema -- --core DIR --configuration-as-code DIR --kubernetes DIR \
+//       --docker DIR --plugin-cli DIR
+// (jenkinsci/jenkins, configuration-as-code-plugin, kubernetes-plugin, docker, and
+// plugin-installation-manager-tool at the version the image's Dockerfile installs).
 // The pins come from the defaults of jenkinsImage and jenkinsPlugins in config.ts; a plugin with
 // no clone given is recorded as pinned but not read (the stack must then write no JCasC for it).
 import { execFileSync } from "child_process";
@@ -9,7 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CONFIG_KEYS } from "../config";
-import { CascAttribute, CascSchema, CascSource, CascType, SCHEMA_FILE } from "../lib/cascSchema";
+import { CascAttribute, CascSchema, CascSource, CascType, LauncherFacts, SCHEMA_FILE } from "../lib/cascSchema";
 import { Configurator, describeAll, Model, readConfigurator, uncapitalize } from "./cascSchema/describe";
 import { JavaType, parseJavaFile } from "./cascSchema/java";
 
@@ -19,15 +23,27 @@ const COMPONENTS: Record<string, { repository: string; tag: (version: string) =>
     "configuration-as-code": { repository: "jenkinsci/configuration-as-code-plugin", tag: v => v, sources: "plugin/src/main/java" },
     kubernetes: { repository: "jenkinsci/kubernetes-plugin", tag: v => v, sources: "src/main/java" },
 };
-const POMS: Record<string, string> = { core: "pom.xml", "configuration-as-code": "plugin/pom.xml", kubernetes: "pom.xml" };
+/** Where each component's pom sets jenkins.version (configuration-as-code: its parent pom). */
+const POMS: Record<string, string> = { core: "pom.xml", "configuration-as-code": "pom.xml", kubernetes: "pom.xml" };
+
+/** The image's launcher and its plugin installer, read at the tags the image pins. */
+const LAUNCHER = {
+    docker: { repository: "jenkinsci/docker", files: ["jenkins.sh", "jenkins-support", "jenkins-plugin-cli.sh", "debian/Dockerfile"] },
+    "plugin-cli": {
+        repository: "jenkinsci/plugin-installation-manager-tool",
+        options: "plugin-management-cli/src/main/java/io/jenkins/tools/pluginmanager/cli/CliOptions.java",
+    },
+} as const;
+
+const USAGE = "usage: generateCascSchema --core DIR --configuration-as-code DIR --kubernetes DIR --docker DIR --plugin-cli DIR";
 
 function args(): Record<string, string> {
     const out: Record<string, string> = {};
     const argv = process.argv.slice(2);
     for (let i = 0; i < argv.length; i += 2) {
         const name = argv[i].replace(/^--/, "");
-        if (!(name in COMPONENTS) || argv[i + 1] === undefined) {
-            throw new Error(`usage: generateCascSchema --core DIR --configuration-as-code DIR --kubernetes DIR (got ${argv[i]})`);
+        if (!(name in COMPONENTS || name in LAUNCHER) || argv[i + 1] === undefined) {
+            throw new Error(`${USAGE} (got ${argv[i]})`);
         }
         out[name] = argv[i + 1];
     }
@@ -121,6 +137,7 @@ function main(): void {
     };
     const roots = { [rootName]: rootTarget, unclassified: "(unclassified)" };
     const described = describeAll(model, roots, cite, extraRoots);
+    const launcher = launcherFacts(clones, pinned.versions.core, model, types, sources);
 
     const schema: CascSchema = {
         generatedBy: "scripts/generateCascSchema.ts",
@@ -128,11 +145,75 @@ function main(): void {
         sources,
         roots,
         types: described,
+        launcher,
     };
     // Run from bin/scripts: write the committed copy in lib/.
     fs.writeFileSync(path.resolve(__dirname, "..", "..", "lib", path.basename(SCHEMA_FILE)), JSON.stringify(schema, null, 1) + "\n");
     const counts = Object.values(described).reduce<Record<string, number>>((c, t) => ({ ...c, [t.kind]: (c[t.kind] ?? 0) + 1 }), {});
     console.error(`wrote ${Object.keys(described).length} types: ${JSON.stringify(counts)}`);
+}
+
+/** Environment, launcher options, system properties and plugin-cli options, with their sources recorded. */
+function launcherFacts(clones: Record<string, string>, core: string, model: Model, types: JavaType[],
+    sources: Record<string, CascSource>): LauncherFacts {
+    for (const name of Object.keys(LAUNCHER)) {
+        if (!clones[name]) throw new Error(`--${name} DIR is required\n${USAGE}`);
+    }
+    // The image: jenkinsci/docker tags releases by core version.
+    const dockerCommit = git(clones.docker, "rev-parse", `${core}^{commit}`).trim();
+    sources.docker = { repository: LAUNCHER.docker.repository, tag: core, commit: dockerCommit };
+    const imageEnv = new Set<string>();
+    let cliVersion: string | undefined;
+    for (const file of LAUNCHER.docker.files) {
+        const text = git(clones.docker, "show", `${dockerCommit}:${file}`);
+        for (const m of text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) imageEnv.add(m[1]);
+        for (const m of text.matchAll(/^ENV\s+([A-Z_][A-Z0-9_]*)=/gm)) imageEnv.add(m[1]);
+        cliVersion ??= /^ARG PLUGIN_CLI_VERSION=(\S+)/m.exec(text)?.[1];
+    }
+    if (!cliVersion) throw new Error("no PLUGIN_CLI_VERSION in the image's Dockerfile");
+
+    const cliCommit = git(clones["plugin-cli"], "rev-parse", `${cliVersion}^{commit}`).trim();
+    sources["plugin-cli"] = { repository: LAUNCHER["plugin-cli"].repository, tag: cliVersion, commit: cliCommit };
+    const optionsType = parseJavaFile("plugin-cli", git(clones["plugin-cli"], "show", `${cliCommit}:${LAUNCHER["plugin-cli"].options}`))[0];
+    const options: Record<string, { takesValue: boolean }> = {};
+    for (const field of optionsType.members.filter(m => m.kind === "field")) {
+        const option = field.annotations.find(a => a.name === "Option");
+        if (!option) continue;
+        const strings = optionsType.context.strings;
+        const name = /\bname\s*=\s*"#(\d+)"/.exec(option.args);
+        const aliases = /\baliases\s*=\s*(\{[^}]*\}|"#\d+")/.exec(option.args)?.[1] ?? "";
+        const handler = /\bhandler\s*=\s*(\w+)\.class/.exec(option.args)?.[1];
+        // args4j: a BooleanOptionHandler, a help option, or a plain boolean field is a flag.
+        const flag = handler === "BooleanOptionHandler" || /\bhelp\s*=\s*true/.test(option.args) ||
+            (handler === undefined && /^(boolean|Boolean)$/.test(field.type));
+        for (const m of [...(name ? [name] : []), ...aliases.matchAll(/"#(\d+)"/g)]) {
+            options[strings[Number(m[1])]] = { takesValue: !flag };
+        }
+    }
+
+    // Core: SystemProperties.getX("name") and Foo.class.getName() + ".suffix" names.
+    const systemProperties = new Set<string>();
+    for (const t of types.filter(t => t.file.startsWith("core:") && !t.outer)) {
+        const strings = t.context.strings;
+        for (const m of t.body.matchAll(/SystemProperties\.get\w*\(\s*"#(\d+)"/g)) systemProperties.add(strings[Number(m[1])]);
+        for (const m of t.body.matchAll(/\b([A-Z]\w*(?:\.\w+)*)\.class\.getName\(\)\s*\+\s*"#(\d+)"/g)) {
+            systemProperties.add(model.resolve(m[1], t) + strings[Number(m[2])]);
+        }
+    }
+    const launcherMain = git(clones.core, "show", `${sources.core.commit}:war/src/main/java/executable/Main.java`);
+    const launcherOptions = new Set([...launcherMain.matchAll(/"(--[a-zA-Z-]+)=?"/g)].map(m => m[1]));
+    const cascEnv = new Set<string>();
+    for (const t of types.filter(t => t.file.startsWith("configuration-as-code:"))) {
+        for (const s of t.context.strings) if (/^CASC_[A-Z_]+$/.test(s)) cascEnv.add(s);
+    }
+    const sorted = (set: Set<string>) => [...set].sort();
+    return {
+        imageEnv: sorted(imageEnv),
+        launcherOptions: sorted(launcherOptions),
+        systemProperties: sorted(new Set([...systemProperties].filter(p => /^(hudson|jenkins)\./.test(p)))),
+        cascEnv: sorted(cascEnv),
+        pluginCli: { version: cliVersion, options: Object.fromEntries(Object.entries(options).sort(([a], [b]) => a.localeCompare(b))) },
+    };
 }
 
 function* walk(dir: string): Generator<string> {

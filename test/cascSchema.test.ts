@@ -3,10 +3,11 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { CONFIG_KEYS } from "../config";
-import { cascSchema, checkCasc } from "../lib/cascSchema";
+import { cascSchema, checkCasc, checkJavaOpts, checkPluginCliArgs } from "../lib/cascSchema";
 import { CascDocument, templateId } from "../lib/jcasc";
 import { evaluate } from "../scripts/evaluate";
 import { manifest } from "./helpers";
+import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
 import type { IConfigMap } from "kubernetes-models/v1" with { "resolution-mode": "import" };
 
 async function renderedCasc(stack: string, overrides: Record<string, string> = {}): Promise<CascDocument> {
@@ -148,5 +149,51 @@ describe("jenkins.yaml against the pinned Jenkins and plugins", () => {
         }
         const changed = await renderedCasc("prod", { agentJnlpMemoryLimit: "768Mi" });
         assert.notDeepStrictEqual(changed.jenkins.clouds[0].kubernetes.templates.map(t => t.id), ids, "a changed template is a new template");
+    });
+});
+
+describe("the controller's launch against the pinned image, core and jenkins-plugin-cli", () => {
+    async function pod(overrides: Record<string, string> = {}) {
+        const e = await evaluate("dev", { overrides });
+        return manifest<IDeployment>(e.resources, "Deployment", "jenkins").spec!.template.spec!;
+    }
+    const launcher = cascSchema().launcher;
+
+    it("sets only environment variables that the image, JCasC or our own JCasC file read", async () => {
+        const env = new Map((await pod(EVERY_FEATURE)).containers[0].env!.map(e => [e.name, e]));
+        for (const name of ["JAVA_OPTS", "JENKINS_OPTS", "JENKINS_HOME", "PLUGINS_FORCE_UPGRADE"]) {
+            assert.ok(env.has(name), `the controller sets ${name}`);
+            assert.ok(launcher.imageEnv.includes(name), `the image (jenkinsci/docker ${cascSchema().sources.docker.tag}) reads ${name}`);
+        }
+        assert.ok(launcher.cascEnv.includes("CASC_JENKINS_CONFIG"), "configuration-as-code reads CASC_JENKINS_CONFIG");
+        // The rest is for the OS (TZ), for tools (proxy) or referenced by jenkins.yaml itself.
+        const others = [...env.keys()].filter(n => !launcher.imageEnv.includes(n) && !launcher.cascEnv.includes(n));
+        assert.deepStrictEqual(others.sort(), ["HTTPS_PROXY", "HTTP_PROXY", "JENKINS_ADMIN_PASSWORD", "NO_PROXY", "TZ", "http_proxy", "https_proxy", "no_proxy"]);
+    });
+
+    it("passes only JVM system properties that core reads, and launcher options it knows", async () => {
+        const env = new Map((await pod()).containers[0].env!.map(e => [e.name, e.value ?? ""]));
+        const javaOpts = env.get("JAVA_OPTS")!;
+        assert.deepStrictEqual(checkJavaOpts(javaOpts), []);
+        assert.match(javaOpts, /-Dhudson\.slaves\.NodeProvisioner\.initialDelay=0/, "the check has names to look at");
+        for (const option of env.get("JENKINS_OPTS")!.split(/\s+/)) {
+            assert.ok(launcher.launcherOptions.includes(option.split("=")[0]), `${option} is a launcher option`);
+        }
+        assert.deepStrictEqual(checkJavaOpts("-Dhudson.slaves.NodeProvisioner.MARGINN=50 -Duser.timezone=UTC"),
+            ["-Dhudson.slaves.NodeProvisioner.MARGINN: core jenkins-2.568.2 reads no such system property"]);
+    });
+
+    it("runs jenkins-plugin-cli with options of the version the image ships, values where they take one", async () => {
+        const init = (await pod(EVERY_FEATURE)).initContainers!.find(c => c.name === "install-plugins")!;
+        const [command, ...args] = init.command!;
+        assert.strictEqual(command, "jenkins-plugin-cli");
+        assert.ok(args.includes("--jenkins-update-center"), "every option the stack can pass is present");
+        assert.deepStrictEqual(checkPluginCliArgs(args), []);
+        assert.ok(launcher.imageEnv.includes("JAVA_OPTS"), "jenkins-plugin-cli.sh passes JAVA_OPTS (the proxy) to the JVM");
+        assert.deepStrictEqual(checkPluginCliArgs(["--latest", "--war", "/w.war", "--skip-failed", "x"]), [
+            "--latest: takes a value in jenkins-plugin-cli 2.15.0",
+            "--skip-failed: jenkins-plugin-cli 2.15.0 has no such option",
+            "x: jenkins-plugin-cli 2.15.0 has no such option (a value without its option?)",
+        ]);
     });
 });

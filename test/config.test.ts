@@ -97,6 +97,22 @@ describe("configuration", () => {
         ["a negative idle time", { agentTemplates: template({ idleMinutes: -1 }) }, "agentTemplates", /\[0\]\.idleMinutes must be an integer of at least 0/],
         ["templates that are not a list", { agentTemplates: JSON.stringify({ name: "x" }) }, "agentTemplates", /must be a list of pod templates/],
         ["a cache with a bad size", { agentCaches: JSON.stringify([{ name: "m2", size: "big" }]) }, "agentCaches", /\[0\]\.size "big" is not a Kubernetes quantity/],
+        ["a cache of an unknown kind", { agentCaches: JSON.stringify([{ name: "m2", size: "1Gi", kind: "gradle" }]) }, "agentCaches", /\[0\]\.kind must be generic or maven, got "gradle"/],
+        ["a template with two Maven caches", {
+            agentCaches: JSON.stringify([{ name: "a", size: "1Gi", kind: "maven" }, { name: "b", size: "1Gi", kind: "maven" }]),
+            agentTemplates: template({ volumes: [{ cache: "a", mountPath: "/a" }, { cache: "b", mountPath: "/b" }] }),
+        }, "agentTemplates", /\[0\]\.volumes mounts more than one cache of kind maven/],
+        // The JVM's heap must leave room for metaspace, code cache and threads below the limit.
+        ["-Xmx above the memory limit", { jenkinsJavaOpts: "-Xmx3g" }, "jenkinsJavaOpts", /-Xmx3g gives a 3072Mi heap, but the memory limit 2Gi leaves 1280Mi/],
+        ["a heap percentage that leaves no room", { jenkinsJavaOpts: "-XX:MaxRAMPercentage=75" }, "jenkinsJavaOpts", /MaxRAMPercentage=75 gives a 1536Mi heap/],
+        ["a heap that is not a size", { jenkinsJavaOpts: "-Xmxlots" }, "jenkinsJavaOpts", /-Xmxlots is not a heap size/],
+        ["a heap percentage over 100", { jenkinsJavaOpts: "-XX:MaxRAMPercentage=150" }, "jenkinsJavaOpts", /at most 100/],
+        ["a small limit with the default heap share", { jenkinsMemoryRequest: "512Mi", jenkinsMemoryLimit: "1Gi" }, "jenkinsJavaOpts", /MaxRAMPercentage=50 gives a 512Mi heap, but the memory limit 1Gi leaves 256Mi/],
+        // The quota charges the controller when agents share its namespace.
+        ["a quota of one pod next to the controller", { agentQuotaPods: "1" }, "agentQuotaPods", /at least 2 when agents share the Jenkins namespace/],
+        ["a quota without room for the controller and one agent", { agentQuotaMemoryLimits: "4Gi" }, "agentQuotaMemoryLimits",
+            /4Gi cannot hold one pod of template jenkins-agent-jnlp \(memory limits 2560Mi\) next to the controller \(2048Mi\)/],
+        ["a Jenkins name too long for its agent Service", { jenkinsName: "j".repeat(60) }, "jenkinsName", /the agent Service j+-agent must have at most 63/],
     ];
     for (const [what, overrides, key, pattern] of cases) {
         it(`rejects ${what}`, async () => {
@@ -104,6 +120,15 @@ describe("configuration", () => {
             assertProblem(await configErrorOf("dev", { overrides, secretKeys }), key, pattern);
         });
     }
+
+    it("accepts the near misses: a heap that fits, a quota that fits, a separate agent namespace with a one-pod quota", async () => {
+        await evaluate("dev", { overrides: { jenkinsJavaOpts: "-Xmx1280m" } });
+        await evaluate("dev", { overrides: { jenkinsMemoryLimit: "4Gi", jenkinsJavaOpts: "-XX:MaxRAMPercentage=75" } });
+        await evaluate("dev", { overrides: { agentQuotaMemoryLimits: "4608Mi" } });
+        await evaluate("dev", { overrides: { agentQuotaPods: "2" } });
+        await evaluate("prod", { overrides: { agentQuotaPods: "1", agentQuotaMemoryLimits: "4608Mi" } });
+        await evaluate("dev", { overrides: { jenkinsName: "j".repeat(57) } });
+    });
 
     it("rejects duplicate template names and labels", async () => {
         const one = { label: "shared build", containers: [] };

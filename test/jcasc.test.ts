@@ -49,7 +49,7 @@ describe("Jenkins configuration as code", () => {
         assert.strictEqual(jnlp.name, "jnlp");
         assert.match(jnlp.image, /^jenkins\/inbound-agent:\d+\.v[0-9a-f_]+-\d+$/);
         assert.strictEqual(maven.name, "maven");
-        assert.strictEqual(maven.image, "maven:3.6-jdk-8-alpine");
+        assert.strictEqual(maven.image, "maven:3.9.16-eclipse-temurin-21", "a maintained Maven on a current JDK, not the seed's end-of-life 3.6-jdk-8");
         assert.deepStrictEqual([maven.resourceRequestCpu, maven.resourceRequestMemory, maven.resourceLimitCpu, maven.resourceLimitMemory],
             ["500m", "1Gi", "1", "2Gi"]);
         for (const template of [...templates, ...casc(prod).jenkins.clouds[0].kubernetes.templates]) {
@@ -72,6 +72,27 @@ describe("Jenkins configuration as code", () => {
         assert.deepStrictEqual(claim.spec!.accessModes, ["ReadWriteMany"]);
         assert.strictEqual(claim.spec!.storageClassName, "managed-nfs-storage");
         assert.ok(!YAML.stringify(casc(prod)).includes("docker.sock"));
+    });
+
+    it("makes Maven lock the shared repository of a maven cache, keeping the user's own MAVEN_OPTS last", async () => {
+        const env = (c: { envVars?: { envVar: { key: string; value: string } }[] }) =>
+            Object.fromEntries((c.envVars ?? []).map(v => [v.envVar.key, v.envVar.value]));
+        const [jnlp, maven] = casc(dev).jenkins.clouds[0].kubernetes.templates[0].containers;
+        assert.deepStrictEqual(env(maven), { MAVEN_OPTS: "-Dmaven.repo.local=/home/jenkins/.m2/repository " +
+            "-Daether.syncContext.named.factory=file-lock -Daether.syncContext.named.nameMapper=file-gaecv" });
+        assert.deepStrictEqual(env(jnlp), {}, "the jnlp container runs no Maven");
+        const own = await evaluate("dev", { overrides: { agentTemplates: JSON.stringify([{
+            name: "m", label: "m", volumes: [{ cache: "maven-repo", mountPath: "/m2" }],
+            containers: [{ name: "mvn", image: "maven:3.9.16-eclipse-temurin-21", env: { MAVEN_OPTS: "-Xmx1g", A: "b" },
+                resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } }],
+        }]) } });
+        assert.deepStrictEqual(env(casc(own).jenkins.clouds[0].kubernetes.templates[0].containers[1]), {
+            MAVEN_OPTS: "-Dmaven.repo.local=/m2/repository -Daether.syncContext.named.factory=file-lock " +
+                "-Daether.syncContext.named.nameMapper=file-gaecv -Xmx1g",
+            A: "b",
+        });
+        const generic = await evaluate("dev", { overrides: { agentCaches: JSON.stringify([{ name: "maven-repo", size: "1Gi" }]) } });
+        assert.deepStrictEqual(env(casc(generic).jenkins.clouds[0].kubernetes.templates[0].containers[1]), {}, "a generic cache changes nothing");
     });
 
     it("mounts docker.sock only for a template that asks", async () => {
@@ -177,6 +198,10 @@ describe("Jenkins configuration as code", () => {
         assert.deepStrictEqual(quota.spec!.hard, {
             "requests.cpu": "32", "requests.memory": "64Gi", "limits.cpu": "64", "limits.memory": "128Gi", pods: "50",
         });
+        // The plugin's cap matches the quota; next to the controller (dev) it leaves the controller its pod.
+        assert.strictEqual(casc(prod).jenkins.clouds[0].kubernetes.containerCapStr, "50");
+        assert.strictEqual(manifest<IResourceQuota>(dev.resources, "ResourceQuota", "agent-quota").spec!.hard!.pods, "20");
+        assert.strictEqual(casc(dev).jenkins.clouds[0].kubernetes.containerCapStr, "19");
     });
 
     it("creates scoped external-access credentials only when enabled", async () => {
