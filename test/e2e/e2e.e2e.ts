@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as os from "os";
 import * as path from "path";
+import { CONFIG_KEYS } from "../../config";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const STATE = process.env.JENKINS_ON_K8S_CLUSTER ?? path.join(os.homedir(), ".cache", "jenkins-on-k8s-cluster");
@@ -65,7 +66,7 @@ function kube<T>(apiPath: string): Promise<T | undefined> {
     });
 }
 
-interface Meta { metadata: { name: string; namespace?: string; annotations?: Record<string, string> } }
+interface Meta { metadata: { name: string; uid: string; namespace?: string; annotations?: Record<string, string> } }
 interface DeploymentView extends Meta {
     spec: { replicas: number; strategy: { type: string }; template: { spec: { containers: { image: string }[] } } };
     status: { availableReplicas?: number; updatedReplicas?: number };
@@ -96,13 +97,19 @@ describe("pulumi up end to end on a local control plane", function () {
             const d = await kube<DeploymentView>(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
             assert.strictEqual(d?.status.availableReplicas, 1, `${ns}/${name} is rolled out`);
         }
-        const svc = await kube<{ spec: { type: string; ports: { name: string; nodePort: number }[] } }>("/api/v1/namespaces/devops/services/jenkins");
+        type ServiceView = { spec: { type: string; ports: { name: string; port: number; nodePort?: number }[] } };
+        const svc = await kube<ServiceView>("/api/v1/namespaces/devops/services/jenkins");
         assert.strictEqual(svc?.spec.type, "NodePort");
-        assert.strictEqual(svc?.spec.ports.find(p => p.name === "http")?.nodePort, 30001);
+        assert.deepStrictEqual(svc?.spec.ports.map(p => [p.name, p.nodePort]), [["http", 30001]]);
+        // In-cluster agents reach port 50000 through the ClusterIP <name>-agent Service, not a NodePort.
+        const agentSvc = await kube<ServiceView>("/api/v1/namespaces/devops/services/jenkins-agent");
+        assert.strictEqual(agentSvc?.spec.type, "ClusterIP");
+        assert.deepStrictEqual(agentSvc?.spec.ports.map(p => [p.name, p.port, p.nodePort]), [["agent", 50000, undefined]]);
         const claim = await kube<{ status: { phase: string } }>("/api/v1/namespaces/devops/persistentvolumeclaims/jenkins-home");
         assert.strictEqual(claim?.status.phase, "Bound");
         const casc = await kube<{ data: Record<string, string> }>("/api/v1/namespaces/devops/configmaps/jenkins-config");
         assert.match(casc?.data["jenkins.yaml"] ?? "", /jenkinsUrl: http:\/\/jenkins\.devops\.svc\.cluster\.local:8080/);
+        assert.match(casc?.data["jenkins.yaml"] ?? "", /jenkinsTunnel: jenkins-agent\.devops\.svc\.cluster\.local:50000/);
         const binding = await kube<{ roleRef: { name: string } }>("/apis/rbac.authorization.k8s.io/v1/namespaces/devops/rolebindings/jenkins-agents");
         assert.strictEqual(binding?.roleRef.name, "jenkins-devops-agents");
     });
@@ -147,14 +154,23 @@ describe("pulumi up end to end on a local control plane", function () {
     });
 
     it("upgrades by changing the image tag, in place, with the Recreate strategy", async () => {
+        // Both tags are released images (jenkinsci/docker tags 2.568.1 and 2.568.2): the stack is put
+        // on the previous LTS patch, then upgraded to the pinned default by removing the override.
+        const pinned = String(CONFIG_KEYS.jenkinsImage.default);
+        const previous = "jenkins/jenkins:2.568.1-jdk21";
+        assert.strictEqual(pinned, "jenkins/jenkins:2.568.2-jdk21", "move the previous tag along with the pin");
+        ok(pulumi(["config", "set", "jenkinsImage", previous]), "config set jenkinsImage");
+        ok(pulumi(["up", "--yes", "--skip-preview", "--policy-pack", "policy"]), "up on the previous tag");
         const before = await kube<DeploymentView>("/apis/apps/v1/namespaces/devops/deployments/jenkins");
-        ok(pulumi(["config", "set", "jenkinsImage", "jenkins/jenkins:2.568.3-jdk21"]), "config set jenkinsImage");
+        assert.strictEqual(before?.spec.template.spec.containers[0].image, previous);
+        ok(pulumi(["config", "rm", "jenkinsImage"]), "config rm jenkinsImage");
         const output = ok(pulumi(["up", "--yes", "--skip-preview", "--policy-pack", "policy"]), "upgrade");
         assert.match(output, /~ 1 to update|1 updated/, output.slice(-3000));
         assert.doesNotMatch(output, /\+-\s+kubernetes:apps\/v1:Deployment jenkins-deployment/, "the Deployment is not replaced");
         const after = await kube<DeploymentView>("/apis/apps/v1/namespaces/devops/deployments/jenkins");
-        assert.strictEqual(after?.metadata.name, before?.metadata.name);
-        assert.strictEqual(after?.spec.template.spec.containers[0].image, "jenkins/jenkins:2.568.3-jdk21");
+        // The same object (a replacement would keep the name but not the uid).
+        assert.strictEqual(after?.metadata.uid, before?.metadata.uid);
+        assert.strictEqual(after?.spec.template.spec.containers[0].image, pinned);
         assert.strictEqual(after?.spec.strategy.type, "Recreate");
         assert.strictEqual(after?.status.updatedReplicas, 1);
     });
