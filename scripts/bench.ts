@@ -1,7 +1,7 @@
 // npm run bench: wall time and peak memory of evaluating the whole dev stack under mocks.
 // Prints figures (target: under 1 s and under 200 MB on the 2-core CI machine); not a test.
 import { performance } from "perf_hooks";
-import { evaluate } from "./evaluate";
+import { evaluate } from "../test/harness/evaluate";
 
 async function main(): Promise<void> {
     const stack = process.argv[2] ?? "dev";

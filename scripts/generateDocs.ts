@@ -7,7 +7,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { CONFIG_KEYS, isDeclared, KeySpec, PROJECT } from "../config";
 import { CONTRACT_VERSION, OUTPUTS } from "../outputs";
-import { ROOT } from "./evaluate";
+import { ROOT } from "../test/harness/evaluate";
 
 const BEGIN = (name: string) => `<!-- BEGIN GENERATED ${name} (npm run docs) -->`;
 const END = (name: string) => `<!-- END GENERATED ${name} -->`;

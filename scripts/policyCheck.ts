@@ -10,7 +10,7 @@ import {
 import { ConfigError, PROJECT } from "../config";
 import { resourceValidations } from "../policy/lib/validations";
 import { policies as packPolicies } from "../policy/rules";
-import { evaluate, RecordedResource } from "./evaluate";
+import { evaluate, RecordedResource } from "../test/harness/evaluate";
 
 export interface Violation {
     policy: string;

@@ -2,7 +2,7 @@
 // multi-document YAML (like `helm template`), secret values redacted. No cluster, no Pulumi CLI.
 import * as YAML from "yaml";
 import { ConfigError } from "../config";
-import { evaluate, RecordedResource } from "./evaluate";
+import { evaluate, RecordedResource } from "../test/harness/evaluate";
 
 export const REDACTED = "<redacted>";
 

@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { CONFIG_KEYS } from "../config";
 import { cascSchema, checkCasc, checkJavaOpts, checkPluginCliArgs } from "../lib/cascSchema";
 import { CascDocument, templateId } from "../lib/jcasc";
-import { evaluate } from "../scripts/evaluate";
+import { evaluate } from "./harness/evaluate";
 import { manifest } from "./helpers";
 import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
 import type { IConfigMap } from "kubernetes-models/v1" with { "resolution-mode": "import" };

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { JenkinsHome } from "../components/jenkinsHome";
 import { AGENT_RULES } from "../components/jenkinsAccess";
-import { evaluate, Evaluation, MOCK_PASSWORD, record } from "../scripts/evaluate";
+import { evaluate, Evaluation, MOCK_PASSWORD, record } from "./harness/evaluate";
 import { manifest, manifests } from "./helpers";
 import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
 import type { IPersistentVolumeClaim, ISecret, IService, INamespace } from "kubernetes-models/v1" with { "resolution-mode": "import" };

@@ -2,7 +2,7 @@
 // resource is registered.
 import * as assert from "assert";
 import { CONFIG_KEYS, REQUIRED_PLUGINS } from "../config";
-import { evaluate } from "../scripts/evaluate";
+import { evaluate } from "./harness/evaluate";
 import { assertProblem, configErrorOf, manifest } from "./helpers";
 import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
 

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { CONFIG_KEYS, isDeclared } from "../config";
 import { OUTPUTS } from "../outputs";
-import { ROOT } from "../scripts/evaluate";
+import { ROOT } from "./harness/evaluate";
 import { renderPulumiYaml, renderReadme } from "../scripts/generateDocs";
 
 describe("generated docs", () => {

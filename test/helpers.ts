@@ -1,7 +1,7 @@
 // Shared test helpers: find rendered objects and assert config errors.
 import * as assert from "assert";
 import { ConfigError } from "../config";
-import { evaluate, EvaluateOptions, RecordedResource } from "../scripts/evaluate";
+import { evaluate, EvaluateOptions, RecordedResource } from "./harness/evaluate";
 
 /** What every manifest has; tests name the precise type (kubernetes-models' interfaces) per call. */
 export interface Manifest {

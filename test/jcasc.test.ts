@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { CascDocument } from "../lib/jcasc";
 import { CONFIG_CHECKSUM_ANNOTATION } from "../policy/lib/conventions";
-import { evaluate, Evaluation, MOCK_PASSWORD } from "../scripts/evaluate";
+import { evaluate, Evaluation, MOCK_PASSWORD } from "./harness/evaluate";
 import { manifest, manifests } from "./helpers";
 import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };
 import type { IConfigMap, ILimitRange, IResourceQuota, IPersistentVolumeClaim, ISecret, IServiceAccount } from "kubernetes-models/v1" with { "resolution-mode": "import" };

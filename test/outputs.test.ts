@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { TeamJenkinsResources } from "../examples/consumer/teamResources";
 import { CONTRACT_VERSION, OUTPUTS, readJenkinsStack } from "../outputs";
-import { evaluate, record, StackReferenceMocks, unwrap } from "../scripts/evaluate";
+import { evaluate, record, StackReferenceMocks, unwrap } from "./harness/evaluate";
 import { manifest } from "./helpers";
 import type { IConfigMap, ISecret } from "kubernetes-models/v1" with { "resolution-mode": "import" };
 

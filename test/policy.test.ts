@@ -13,7 +13,7 @@ import { rbacLeastPrivilege } from "../policy/rules/rbacLeastPrivilege";
 import { singleJenkinsHomeWriter } from "../policy/rules/singleJenkinsHomeWriter";
 import { workloadResources } from "../policy/rules/workloadResources";
 import { policies } from "../policy/rules";
-import { evaluate, RecordedResource, UNKNOWN } from "../scripts/evaluate";
+import { evaluate, RecordedResource, UNKNOWN } from "./harness/evaluate";
 import { blocking, runPolicies } from "../scripts/policyCheck";
 
 const res = (type: string, name: string, inputs: Record<string, unknown>): RecordedResource =>

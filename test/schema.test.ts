@@ -1,7 +1,7 @@
 // Every rendered Kubernetes object, of every stack, against the upstream Kubernetes OpenAPI
 // schemas as the kubernetes-models package generates them (no hand-written schema).
 import * as assert from "assert";
-import { evaluate, kubernetesObjects } from "../scripts/evaluate";
+import { evaluate, kubernetesObjects } from "./harness/evaluate";
 
 type Validatable = { validate(): void };
 type ModelModule = Record<string, new (data: unknown) => Validatable>;

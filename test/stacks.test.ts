@@ -1,6 +1,6 @@
 // Both stacks end to end under mocks: their outputs, and which of them are secret.
 import * as assert from "assert";
-import { evaluate, MOCK_PASSWORD } from "../scripts/evaluate";
+import { evaluate, MOCK_PASSWORD } from "./harness/evaluate";
 
 describe("stacks", () => {
     it("dev reproduces the seed and exports its endpoints", async () => {

@@ -1,5 +1,5 @@
 // npm run test:e2e: the whole life cycle of the stack with the real engine against a real API
-// server (scripts/local-cluster.sh: etcd, kube-apiserver, controller-manager, scheduler, kwok).
+// server (toolchain/local-cluster.sh: etcd, kube-apiserver, controller-manager, scheduler, kwok).
 // Each step is asserted against the API server. Slow; not part of `npm test`.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
@@ -28,7 +28,7 @@ function sh(command: string, args: string[], env: Record<string, string> = {}): 
 
 /** `pulumi <args>` on the e2e stack, in the kept scratch copy, against the local cluster. */
 function pulumi(args: string[], project?: string): Run {
-    return sh(path.join(ROOT, "scripts", "pulumi-local.sh"), ["e2e", ...args], {
+    return sh(path.join(ROOT, "toolchain", "pulumi-local.sh"), ["e2e", ...args], {
         JENKINS_ON_K8S_WORKDIR: WORK,
         ...(project ? { JENKINS_ON_K8S_PROJECT: project } : {}),
         JENKINS_ADMIN_PASSWORD: SECRET,
@@ -77,13 +77,13 @@ describe("pulumi up end to end on a local control plane", function () {
 
     before(() => {
         // A fresh cluster: nothing left over from an earlier run that stopped half-way.
-        ok(sh(path.join(ROOT, "scripts", "local-cluster.sh"), ["down"]), "local-cluster.sh down");
-        ok(sh(path.join(ROOT, "scripts", "local-cluster.sh"), ["up"]), "local-cluster.sh up");
+        ok(sh(path.join(ROOT, "toolchain", "local-cluster.sh"), ["down"]), "local-cluster.sh down");
+        ok(sh(path.join(ROOT, "toolchain", "local-cluster.sh"), ["up"]), "local-cluster.sh up");
     });
 
     after(() => {
         if (!process.env.KEEP_CLUSTER) {
-            sh(path.join(ROOT, "scripts", "local-cluster.sh"), ["down"]);
+            sh(path.join(ROOT, "toolchain", "local-cluster.sh"), ["down"]);
         }
         fs.rmSync(WORK, { recursive: true, force: true });
     });

@@ -2,7 +2,7 @@
 //
 // The upstream Node.js language host is a module of its own
 // (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) that the Go module proxy
-// reachable here does not serve (403 for every version), so scripts/toolchain.sh cannot build it.
+// reachable here does not serve (403 for every version), so toolchain/toolchain.sh cannot build it.
 // This is a small, independent implementation of the LanguageRuntime gRPC service: it runs a
 // program with the run script of the program's own @pulumi/pulumi (cmd/run) and a policy pack
 // with its run-policy-pack script, which is all `pulumi preview|up --policy-pack` needs. It does
@@ -10,12 +10,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,7 +27,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-// version is set by scripts/toolchain.sh (-ldflags -X main.version=...).
+// version is set by toolchain/toolchain.sh (-ldflags -X main.version=...).
 var version = "0.0.0-dev"
 
 // exitAfterLoggedError is the exit code @pulumi/pulumi's run script uses when it has already
@@ -194,8 +192,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 }
 
-// RunPlugin runs a policy pack (kind "analyzer") with @pulumi/pulumi's run-policy-pack script,
-// streaming its output; the pack prints the port of its analyzer server first.
+// RunPlugin runs a policy pack (kind "analyzer") with @pulumi/pulumi's run-policy-pack script
+// behind the policy proxy (policy.go), streaming its output to the engine.
 func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) error {
 	if req.GetKind() != "analyzer" {
 		return fmt.Errorf("this language host runs policy packs only, not %q plugins", req.GetKind())
@@ -208,61 +206,17 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server grpc.ServerStre
 	if entry == "" {
 		entry = "."
 	}
-	args := append([]string{script}, req.GetArgs()...) // the engine address
-	args = append(args, entry)
-	cmd := exec.CommandContext(server.Context(), "node", args...)
-	cmd.Dir = dir
-	cmd.Env = req.GetEnv()
-	if len(cmd.Env) == 0 {
-		cmd.Env = os.Environ()
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("could not run node: %w", err)
+	env := req.GetEnv()
+	if len(env) == 0 {
+		env = os.Environ()
 	}
 	var mu sync.Mutex
 	send := func(r *pulumirpc.RunPluginResponse) {
 		mu.Lock()
 		defer mu.Unlock()
-		_ = server.Send(r) // the engine may have gone away; the process is still reaped below
+		_ = server.Send(r) // the engine may have gone away; the process is still reaped
 	}
-	var wg sync.WaitGroup
-	pump := func(from io.Reader, wrap func([]byte) *pulumirpc.RunPluginResponse) {
-		defer wg.Done()
-		reader := bufio.NewReader(from)
-		for {
-			line, err := reader.ReadBytes('\n')
-			if len(line) > 0 {
-				send(wrap(line))
-			}
-			if err != nil {
-				return
-			}
-		}
-	}
-	wg.Add(2)
-	go pump(stdout, func(b []byte) *pulumirpc.RunPluginResponse {
-		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}}
+	return runPolicyPack(server.Context(), &policyPack{
+		script: script, dir: dir, entry: entry, args: req.GetArgs(), baseEnv: env, send: send,
 	})
-	go pump(stderr, func(b []byte) *pulumirpc.RunPluginResponse {
-		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}}
-	})
-	wg.Wait()
-	code := 0
-	if err := cmd.Wait(); err != nil {
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			return err
-		}
-		code = exit.ExitCode()
-	}
-	send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
-	return nil
 }

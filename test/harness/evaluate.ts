@@ -1,17 +1,18 @@
-// Runs the program under Pulumi mocks, with a stack's configuration read from Pulumi.<stack>.yaml,
-// and records every resource it registers. Used by the tests, `npm run render`, `npm run bench`
-// and `npm run policy:check`; it needs no Pulumi CLI and no cluster.
+// The test harness: runs the program under Pulumi mocks, with a stack's configuration read from
+// Pulumi.<stack>.yaml, and records every resource it registers. Used by the tests and by the
+// commands that show a stack without a cluster (`npm run render`, `bench`, `policy:check`).
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as YAML from "yaml";
-import { loadConfig, PROJECT, StackConfig } from "../config";
-import { StackOutputs } from "../outputs";
-import { createStack } from "../stack";
+import { loadConfig, PROJECT, StackConfig } from "../../config";
+import { StackOutputs } from "../../outputs";
+import { createStack } from "../../stack";
 
-/** The project root (where Pulumi.yaml is). */
-export const ROOT = path.resolve(__dirname, "..", fs.existsSync(path.resolve(__dirname, "..", "Pulumi.yaml")) ? "" : "..");
+/** The project root (where Pulumi.yaml is), from the sources or from their compiled copy in bin/. */
+export const ROOT = [path.resolve(__dirname, "..", ".."), path.resolve(__dirname, "..", "..", "..")]
+    .find(dir => fs.existsSync(path.join(dir, "Pulumi.yaml")))!;
 
 /** A resource the program registered, as the engine (and a policy pack) would see it. */
 export interface RecordedResource {
@@ -144,7 +145,7 @@ function mocks(preview: boolean, recorded: RecordedResource[], references: Stack
 async function settle(): Promise<void> {
     const wait = (settings as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     if (typeof wait !== "function") {
-        throw new Error("@pulumi/pulumi no longer exposes runtime/settings.waitForRPCs; update scripts/evaluate.ts");
+        throw new Error("@pulumi/pulumi no longer exposes runtime/settings.waitForRPCs; update test/harness/evaluate.ts");
     }
     await wait();
 }

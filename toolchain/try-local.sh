@@ -9,17 +9,17 @@ state="${JENKINS_ON_K8S_CLUSTER:-${XDG_CACHE_HOME:-$HOME/.cache}/jenkins-on-k8s-
 case "${1:-up}" in
     up)
         export KUBECONFIG
-        KUBECONFIG="$("$root/scripts/local-cluster.sh" up)"
+        KUBECONFIG="$("$root/toolchain/local-cluster.sh" up)"
         # The stack's state lives with the cluster, so `down` removes both.
         export JENKINS_ON_K8S_WORKDIR="$state/project"
-        "$root/scripts/pulumi-local.sh" dev up --yes --policy-pack policy
-        "$root/scripts/pulumi-local.sh" dev stack output
+        "$root/toolchain/pulumi-local.sh" dev up --yes --policy-pack policy
+        "$root/toolchain/pulumi-local.sh" dev stack output
         echo
         echo "The dev stack runs on the local control plane: KUBECONFIG=$KUBECONFIG"
         echo "Its pods are simulated by kwok (Running and Ready, no containers); npm run try:down removes it all."
         ;;
     down)
-        "$root/scripts/local-cluster.sh" down
+        "$root/toolchain/local-cluster.sh" down
         ;;
-    *) echo "usage: scripts/try-local.sh up|down" >&2; exit 2 ;;
+    *) echo "usage: toolchain/try-local.sh up|down" >&2; exit 2 ;;
 esac

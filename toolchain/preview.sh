@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run preview -- <stack> [pulumi preview flags...]
-# The real `pulumi preview` of a stack with the policy pack, through scripts/pulumi-local.sh
-# (binaries of scripts/toolchain.sh, file backend, passphrase, a scratch copy of the project).
+# The real `pulumi preview` of a stack with the policy pack, through toolchain/pulumi-local.sh
+# (binaries of toolchain/toolchain.sh, file backend, passphrase, a scratch copy of the project).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 stack="${1:-}"
@@ -17,4 +17,4 @@ if [ -z "${KUBECONFIG:-}" ] && [ ! -f "$HOME/.kube/config" ]; then
 else
     echo "[preview] kubeconfig ${KUBECONFIG:-$HOME/.kube/config}: if its cluster is unreachable the provider previews offline, without server-side checks" >&2
 fi
-exec "$root/scripts/pulumi-local.sh" "$stack" preview --policy-pack policy "$@"
+exec "$root/toolchain/pulumi-local.sh" "$stack" preview --policy-pack policy "$@"

@@ -5,13 +5,13 @@
 #   pulumi-language-nodejs       this project's language host (toolchain/language-nodejs; the
 #                                upstream module is not served by the proxy, see its main.go)
 #   pulumi-resource-kubernetes   the Kubernetes provider (toolchain/kubernetes), matching npm 4.25.0
-# control-plane (for scripts/local-cluster.sh):
+# control-plane (for toolchain/local-cluster.sh):
 #   etcd (toolchain/etcd), kube-apiserver, kube-controller-manager, kube-scheduler
 #   (toolchain/kube, k8s.io/kubernetes), kwok (toolchain/kwok, the kubelet stand-in)
 # Binaries go to a cache outside the clone, keyed by version and by the wrapper's files, and are
 # reused when present. Prints progress on stderr and, last on stdout, the directory to put on PATH.
-#   scripts/toolchain.sh [engine|control-plane]          build what is missing
-#   scripts/toolchain.sh --path [engine|control-plane]   only print the directory (fails if missing)
+#   toolchain/toolchain.sh [engine|control-plane]          build what is missing
+#   toolchain/toolchain.sh --path [engine|control-plane]   only print the directory (fails if missing)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,7 +53,7 @@ bin="$cache/bin-$set_name-$(printf '%s' "$dirs" | sha256sum | cut -c1-12)"
 
 if $only_path; then
     for tool in "${tools[@]}"; do
-        [ -x "$bin/$tool" ] || { log "$tool is not built yet: run scripts/toolchain.sh $set_name"; exit 1; }
+        [ -x "$bin/$tool" ] || { log "$tool is not built yet: run toolchain/toolchain.sh $set_name"; exit 1; }
     done
     echo "$bin"
     exit 0
@@ -62,7 +62,8 @@ fi
 [ -x "$go" ] || { log "no go command (looked for go on PATH and /usr/local/go/bin/go)"; exit 1; }
 export GOFLAGS="${GOFLAGS:-} -mod=readonly"
 
-# build NAME DIR OUTPUT PACKAGE LDFLAGS: go build in the wrapper module unless OUTPUT exists.
+# build NAME DIR OUTPUT PACKAGE LDFLAGS: go build in the wrapper module DIR (a directory of
+# toolchain/, or an absolute path) unless OUTPUT exists.
 build() {
     local name="$1" dir="$2" out="$3" pkg="$4" ldflags="$5"
     if [ -x "$out" ]; then
@@ -72,7 +73,8 @@ build() {
     log "$name: building (a cold build takes minutes on 2 cores) ..."
     local start=$SECONDS tmp="$out.tmp.$$"
     mkdir -p "$(dirname "$out")"
-    (cd "$root/toolchain/$dir" && "$go" build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp" "$pkg")
+    case "$dir" in /*) ;; *) dir="$root/toolchain/$dir" ;; esac
+    (cd "$dir" && "$go" build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp" "$pkg")
     mv "$tmp" "$out"
     log "$name: built in $((SECONDS - start)) s"
 }
@@ -83,13 +85,18 @@ if [ "$set_name" = engine ]; then
         "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
 
     build pulumi-language-nodejs language-nodejs "$language_dir/pulumi-language-nodejs" . \
-        "-s -w -X main.version=${pulumi_version#v}"
+        "-s -w -X main.version=${pulumi_version#v}+jenkins-on-k8s"
 
+    # The provider embeds its schema and Terraform mapping; the module zip has them unminified and
+    # without a version, so set the version and minify them as the upstream generator does. They
+    # are generated next to a copy of the wrapper in the cache: the source tree stays untouched.
+    kubernetes_src="$kubernetes_dir/src"
     if [ ! -x "$kubernetes_dir/pulumi-resource-kubernetes" ]; then
-        # The provider embeds its schema and Terraform mapping; the module zip has them unminified and
-        # without a version, so set the version and minify them as the upstream generator does.
+        rm -rf "$kubernetes_src"
+        mkdir -p "$kubernetes_src"
+        cp "$root/toolchain/kubernetes/go.mod" "$root/toolchain/kubernetes/go.sum" "$root"/toolchain/kubernetes/*.go "$kubernetes_src/"
         provider=github.com/pulumi/pulumi-kubernetes/provider/v4
-        module_dir="$(cd "$root/toolchain/kubernetes" && "$go" mod download "$provider" && "$go" list -m -f '{{.Dir}}' "$provider")"
+        module_dir="$(cd "$kubernetes_src" && "$go" mod download "$provider" && "$go" list -m -f '{{.Dir}}' "$provider")"
         log "pulumi-resource-kubernetes: embedding the schema from $module_dir"
         node -e '
             const fs = require("fs");
@@ -99,9 +106,9 @@ if [ "$set_name" = engine ]; then
             fs.writeFileSync(`${dst}/schema-embed.json`, JSON.stringify(schema));
             fs.writeFileSync(`${dst}/terraform-mapping-embed.json`,
                 JSON.stringify(JSON.parse(fs.readFileSync(`${src}/terraform-mapping.json`, "utf8"))));
-        ' "$module_dir/cmd/pulumi-resource-kubernetes" "$root/toolchain/kubernetes" "$kubernetes_version"
+        ' "$module_dir/cmd/pulumi-resource-kubernetes" "$kubernetes_src" "$kubernetes_version"
     fi
-    build pulumi-resource-kubernetes kubernetes "$kubernetes_dir/pulumi-resource-kubernetes" . \
+    build pulumi-resource-kubernetes "$kubernetes_src" "$kubernetes_dir/pulumi-resource-kubernetes" . \
         "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$kubernetes_version"
 
     ln -sf "$pulumi_dir/pulumi" "$bin/pulumi"

@@ -2,11 +2,11 @@
 # A real, local Kubernetes control plane on 127.0.0.1 for end-to-end tests and for trying the
 # stack without a cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, and kwok
 # standing in for kubelets (a fake node whose pods become Running and Ready), all built by
-# scripts/toolchain.sh from the Go module proxy. Pre-created PersistentVolumes stand in for the NFS
+# toolchain/toolchain.sh from the Go module proxy. Pre-created PersistentVolumes stand in for the NFS
 # server, so the stack's claims bind for real.
-#   scripts/local-cluster.sh up      start it (idempotent); prints the kubeconfig path
-#   scripts/local-cluster.sh down    stop exactly the processes it started and remove their data
-#   scripts/local-cluster.sh env     print `export KUBECONFIG=...`
+#   toolchain/local-cluster.sh up      start it (idempotent); prints the kubeconfig path
+#   toolchain/local-cluster.sh down    stop exactly the processes it started and remove their data
+#   toolchain/local-cluster.sh env     print `export KUBECONFIG=...`
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -144,7 +144,7 @@ node_ready() {
 
 up() {
     local bin
-    bin="$("$root/scripts/toolchain.sh" control-plane)"
+    bin="$("$root/toolchain/toolchain.sh" control-plane)"
     mkdir -p "$state/logs" "$state/pids" "$state/etcd"
     make_pki
     kwok_stages
@@ -197,5 +197,5 @@ case "${1:-}" in
     up) up ;;
     down) down ;;
     env) echo "export KUBECONFIG=$kubeconfig" ;;
-    *) echo "usage: scripts/local-cluster.sh up|down|env" >&2; exit 2 ;;
+    *) echo "usage: toolchain/local-cluster.sh up|down|env" >&2; exit 2 ;;
 esac
