@@ -4,7 +4,8 @@
 // are generated from the same table (scripts/generateDocs.ts), and a test keeps them in sync.
 import * as pulumi from "@pulumi/pulumi";
 import { unpinnedImageReason } from "./policy/lib/images";
-import { heapFitProblem } from "./lib/jvm";
+import { checkJavaOpts } from "./lib/cascSchema";
+import { heapFitProblem, NON_HEAP_RESERVE } from "./lib/jvm";
 import { parseQuantity } from "./policy/lib/quantity";
 
 /** The Pulumi project name; every key below lives in its namespace (`jenkins-on-k8s:<key>`). */
@@ -137,7 +138,7 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     jenkinsJavaOpts: {
         area: "jenkins", type: "string", default: DEFAULT_JAVA_OPTS,
         description: "JAVA_OPTS of the controller (heap sizing and node provisioning tunings); the heap must leave " +
-            "768Mi of jenkinsMemoryLimit for the rest of the JVM.",
+            `${NON_HEAP_RESERVE / 2 ** 20}Mi of jenkinsMemoryLimit for the rest of the JVM.`,
     },
     jenkinsTimezone: {
         area: "jenkins", type: "string", default: "Asia/Shanghai",
@@ -692,6 +693,13 @@ function readProxy(r: Reader): JenkinsConfig["proxy"] {
         return undefined;
     }
     const noProxy = r.string("jenkinsNoProxy").split(",").map(s => s.trim()).filter(s => s !== "");
+    for (const entry of noProxy) {
+        // Three consumers read the list (NO_PROXY, Jenkins, Java's http.nonProxyHosts): accept
+        // only what all of them understand once formatted, and nothing that could split a JVM option.
+        if (!/^(\*\.|\.)?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(entry)) {
+            r.problem("jenkinsNoProxy", `"${entry}" must be a host name, an IP address, .domain or *.domain`);
+        }
+    }
     return { host: url.hostname, port: url.port === "" ? 80 : Number(url.port), noProxy };
 }
 
@@ -702,6 +710,11 @@ function readJavaOpts(r: Reader, memoryLimit: string): string {
     const problem = limit === undefined ? undefined : heapFitProblem(javaOpts, limit, memoryLimit);
     if (problem) {
         r.problem("jenkinsJavaOpts", problem);
+    }
+    // A hudson.* or jenkins.* property that the pinned core never reads is a typo or a setting
+    // that no longer exists (lib/cascSchema.json lists what core 2.568.2 reads).
+    for (const unknown of checkJavaOpts(javaOpts)) {
+        r.problem("jenkinsJavaOpts", unknown);
     }
     return javaOpts;
 }
@@ -989,6 +1002,17 @@ function readVolume(it: ItemReader, caches: AgentCache[]): AgentVolume | undefin
     return { type: "emptyDir", mountPath, memory: it.boolean("memory", false) };
 }
 
+/** Node labels a template's pods must match; the kubernetes plugin drops `key=` entries with a warning. */
+function readNodeSelector(it: ItemReader): Record<string, string> {
+    const selector = it.stringMap("nodeSelector");
+    for (const [key, value] of Object.entries(selector)) {
+        if (key.trim() === "" || value.trim() === "") {
+            it.problem("nodeSelector", `${JSON.stringify(key)}: ${JSON.stringify(value)} needs a label key and a value (the kubernetes plugin ignores empty ones)`);
+        }
+    }
+    return selector;
+}
+
 function readTemplates(r: Reader, inboundImage: string, jnlpResources: ContainerResources, caches: AgentCache[]): AgentTemplate[] {
     const raw = r.structured("agentTemplates") ?? DEFAULT_TEMPLATES;
     if (!Array.isArray(raw)) {
@@ -1063,7 +1087,7 @@ function readTemplates(r: Reader, inboundImage: string, jnlpResources: Container
             volumes,
             idleMinutes: it.integer("idleMinutes", 0, 0),
             instanceCap: it.integer("instanceCap", 10, 1),
-            nodeSelector: it.stringMap("nodeSelector"),
+            nodeSelector: readNodeSelector(it),
             mountDockerSocket: it.boolean("mountDockerSocket", false),
         });
     });

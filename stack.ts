@@ -9,12 +9,24 @@ import { JenkinsHome } from "./components/jenkinsHome";
 import { JenkinsService } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
 import { StackConfig } from "./config";
-import { jenkinsHosts, proxySettings, renderCasc, renderPlugins } from "./lib/jcasc";
+import { checkCasc, uncheckedPins } from "./lib/cascSchema";
+import { buildCasc, jenkinsHosts, proxySettings, renderCasc, renderPlugins } from "./lib/jcasc";
 import { asSecret, CONTRACT_VERSION, ExternalAccessOutputs, StackOutputs } from "./outputs";
 
 /** Creates every resource of a stack and returns its outputs. */
 export function createStack(cfg: StackConfig, stack: string = pulumi.getStack()): StackOutputs {
     const { storage, jenkins, agents } = cfg;
+    // Before any resource: a jenkins.yaml the pinned Jenkins would refuse is a crash-looping
+    // controller; refuse it here (a bug of this program, never of the user's config).
+    const casc = buildCasc(cfg, stack);
+    const refused = checkCasc(casc);
+    if (refused.length > 0) {
+        throw new pulumi.RunError(`jenkins.yaml would not load in the pinned Jenkins; nothing was deployed:\n` +
+            refused.map(p => `  - ${p}`).join("\n"));
+    }
+    for (const warning of uncheckedPins(jenkins.image, jenkins.plugins)) {
+        void pulumi.log.warn(warning);
+    }
 
     const nfs = storage.provisioner && new NfsProvisioner("nfs", {
         ...storage.provisioner,
@@ -67,7 +79,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         resources: jenkins.resources,
         javaOpts: jenkins.javaOpts,
         timezone: jenkins.timezone,
-        casc: renderCasc(cfg, stack),
+        casc: renderCasc(casc),
         plugins: renderPlugins(cfg),
         updateCenterUrl: jenkins.updateCenterUrl,
         proxy: proxySettings(cfg),

@@ -50,13 +50,15 @@ const WEBROOT = `${CACHE_DIR}/war`;
 const JENKINS_UID = 1000;
 
 /**
- * A shell script that gives `dir` to uid:uid when it belongs to someone else, and explains the
- * NFS export settings when root may not change it.
+ * A shell script that gives `dir` to uid:uid when another user owns it, and explains the NFS
+ * export settings when root may not change it.
  */
 export function fixPermissionsScript(dir: string, uid: number): string {
+    // Jenkins needs to own the directory; its group does not matter (an export owned by
+    // 1000:<another gid> is fine, and root_squash would refuse to change it anyway).
     return [
         `owner=$(stat -c %u:%g ${dir})`,
-        `[ "$owner" = ${uid}:${uid} ] && exit 0`,
+        `[ "\${owner%%:*}" = ${uid} ] && exit 0`,
         `chown ${uid}:${uid} ${dir} && { echo "${dir}: owner $owner changed to ${uid}:${uid}"; exit 0; }`,
         `echo "${dir} belongs to $owner and root may not change it (NFS root_squash?):` +
         ` chown the export directory to ${uid}:${uid} on the NFS server, or export it with no_root_squash" >&2`,
@@ -186,8 +188,6 @@ export class JenkinsController extends pulumi.ComponentResource {
                                 { name: "TZ", value: args.timezone },
                                 { name: "JENKINS_HOME", value: JENKINS_HOME },
                                 { name: "CASC_JENKINS_CONFIG", value: `${CASC_DIR}/${CASC_KEY}` },
-                                // Pinned plugins replace older copies left in JENKINS_HOME by a previous version.
-                                { name: "PLUGINS_FORCE_UPGRADE", value: "true" },
                                 {
                                     name: ADMIN_PASSWORD_ENV,
                                     valueFrom: { secretKeyRef: { name: args.adminSecretName, key: ADMIN_SECRET_KEYS.password } },
@@ -207,8 +207,10 @@ export class JenkinsController extends pulumi.ComponentResource {
                             volumeMounts: [
                                 { name: "jenkins-home", mountPath: JENKINS_HOME },
                                 { name: "config", mountPath: CASC_DIR, readOnly: true },
-                                // The image's entrypoint copies reference plugins into JENKINS_HOME.
-                                { name: "plugins", mountPath: "/usr/share/jenkins/ref/plugins" },
+                                // Exactly the pinned plugins at every start, over whatever JENKINS_HOME/plugins
+                                // holds on NFS: the image's entrypoint would keep an installed plugin that is
+                                // newer than the pin (jenkins-support skips "older" image versions).
+                                { name: "plugins", mountPath: `${JENKINS_HOME}/plugins` },
                                 { name: "jenkins-cache", mountPath: CACHE_DIR },
                                 { name: "tmp", mountPath: "/tmp" },
                             ],

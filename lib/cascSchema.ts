@@ -48,8 +48,8 @@ export interface LauncherFacts {
     systemProperties: string[];
     /** Environment variables the configuration-as-code plugin reads. */
     cascEnv: string[];
-    /** jenkins-plugin-cli's options, by name and alias: whether each takes a value. */
-    pluginCli: { version: string; options: Record<string, { takesValue: boolean }> };
+    /** jenkins-plugin-cli: its options, by name and alias (whether each takes a value), and the environment its wrapper script reads. */
+    pluginCli: { version: string; env: string[]; options: Record<string, { takesValue: boolean }> };
 }
 
 export interface CascSchema {
@@ -98,7 +98,8 @@ export function checkCasc(doc: unknown, schema: CascSchema = cascSchema()): stri
         const type = schema.roots[root];
         if (root.startsWith("x-")) continue; // JCasC ignores x- roots (YAML anchors live there)
         if (type === undefined) {
-            problems.push(`${root}: no root element of that name at the pinned versions (known: ${Object.keys(schema.roots).join(", ")})`);
+            problems.push(`${root}: a root element the description does not cover (it covers ${Object.keys(schema.roots).join(", ")}); ` +
+                "extend the generator before writing it");
             continue;
         }
         walk(value, type, root);
@@ -223,4 +224,26 @@ export function checkPluginCliArgs(args: string[], schema: CascSchema = cascSche
         }
     }
     return problems;
+}
+
+/**
+ * Why a stack's own pins are not what jenkins.yaml was checked against: a jenkinsImage or a
+ * plugin of the description that the stack pins at another version. Stacks may do so; they
+ * then run versions these checks did not read.
+ */
+export function uncheckedPins(image: string, plugins: string[], schema: CascSchema = cascSchema()): string[] {
+    const warnings: string[] = [];
+    if (image !== schema.pins.jenkinsImage) {
+        warnings.push(`jenkinsImage ${image} is not ${schema.pins.jenkinsImage}, the version jenkins.yaml and the JVM options ` +
+            "were checked against: regenerate lib/cascSchema.json for it (npm run casc-schema) before relying on it");
+    }
+    const pinned = new Map(plugins.map(p => p.split(":") as [string, string]));
+    for (const name of Object.keys(schema.sources).filter(n => n !== "core" && n !== "docker" && n !== "plugin-cli")) {
+        const version = pinned.get(name);
+        if (version !== undefined && version !== schema.sources[name].tag) {
+            warnings.push(`plugin ${name}:${version} is not ${name}:${schema.sources[name].tag}, the version jenkins.yaml ` +
+                "was checked against: regenerate lib/cascSchema.json for it (npm run casc-schema) before relying on it");
+        }
+    }
+    return warnings;
 }

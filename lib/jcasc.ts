@@ -50,7 +50,10 @@ export interface CascPodTemplate {
     yaml: string;
     containers: CascContainer[];
     volumes: CascVolume[];
-    /** The agent workspace: a scratch emptyDir on the node's disk, stated rather than left to the plugin's default. */
+    /**
+     * The agent workspace: a scratch emptyDir on the node's disk. It is the plugin's default (which
+     * it stores as null), written out so the file says where workspaces live.
+     */
     workspaceVolume: { emptyDirWorkspaceVolume: { memory: boolean } };
 }
 
@@ -107,14 +110,30 @@ export function jenkinsHosts(cfg: StackConfig) {
  */
 export function proxyBypass(cfg: StackConfig): { domains: string[]; hosts: string[] } {
     const { clusterDomain, namespace } = cfg.jenkins;
+    // The user's entries: `.corp` and `*.corp` are domains (formatted per consumer), the rest hosts.
+    const own = cfg.jenkins.proxy?.noProxy ?? [];
+    const isDomain = (entry: string) => entry.startsWith(".") || entry.startsWith("*.");
     return {
-        domains: [`svc.${clusterDomain}`, "svc", namespace],
-        hosts: ["localhost", "127.0.0.1", ...(cfg.jenkins.proxy?.noProxy ?? [])],
+        domains: [`svc.${clusterDomain}`, "svc", namespace, ...own.filter(isDomain).map(e => e.replace(/^\*?\./, ""))],
+        hosts: ["localhost", "127.0.0.1", ...own.filter(e => !isDomain(e))],
     };
 }
 
 /** The proxy as the three consumers spell it: NO_PROXY, Java system properties, Jenkins' noProxyHost. */
-export function proxySettings(cfg: StackConfig): { url: string; noProxy: string; javaOpts: string; noProxyHost: string } | undefined {
+export interface ProxySettings {
+    host: string;
+    port: number;
+    /** http://host:port, for HTTP(S)_PROXY. */
+    url: string;
+    /** NO_PROXY: .domain and host entries, comma-separated. */
+    noProxy: string;
+    /** Java's proxy properties, for jenkins-plugin-cli (it reads only those). */
+    javaOpts: string;
+    /** Jenkins' noProxyHost: *.domain and host entries, one a line. */
+    noProxyHost: string;
+}
+
+export function proxySettings(cfg: StackConfig): ProxySettings | undefined {
     const proxy = cfg.jenkins.proxy;
     if (!proxy) {
         return undefined;
@@ -123,6 +142,8 @@ export function proxySettings(cfg: StackConfig): { url: string; noProxy: string;
     const wildcard = [...domains.map(d => `*.${d}`), ...hosts];
     const javaOpts = ["http", "https"].map(scheme => `-D${scheme}.proxyHost=${proxy.host} -D${scheme}.proxyPort=${proxy.port}`);
     return {
+        host: proxy.host,
+        port: proxy.port,
         url: `http://${proxy.host}:${proxy.port}`,
         noProxy: [...domains.map(d => `.${d}`), ...hosts].join(","),
         // http.nonProxyHosts also covers https; '|' separates, '*' is a wildcard.
@@ -255,8 +276,8 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
         unclassified: { location: { url: `${hosts.externalUrl}/` } },
     };
     const proxy = proxySettings(cfg);
-    if (jenkins.proxy && proxy) {
-        doc.jenkins.proxy = { name: jenkins.proxy.host, port: jenkins.proxy.port, noProxyHost: proxy.noProxyHost };
+    if (proxy) {
+        doc.jenkins.proxy = { name: proxy.host, port: proxy.port, noProxyHost: proxy.noProxyHost };
     }
     if (jenkins.updateCenterUrl) {
         doc.jenkins.updateCenter = { sites: [{ id: "default", url: jenkins.updateCenterUrl }] };
@@ -265,8 +286,8 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
 }
 
 /** The JCasC document as the YAML text of the ConfigMap. */
-export function renderCasc(cfg: StackConfig, stack: string): string {
-    return YAML.stringify(buildCasc(cfg, stack), { lineWidth: 0 });
+export function renderCasc(doc: CascDocument): string {
+    return YAML.stringify(doc, { lineWidth: 0 });
 }
 
 /** plugins.txt for jenkins-plugin-cli: one name:version a line. */

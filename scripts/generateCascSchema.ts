@@ -23,8 +23,6 @@ const COMPONENTS: Record<string, { repository: string; tag: (version: string) =>
     "configuration-as-code": { repository: "jenkinsci/configuration-as-code-plugin", tag: v => v, sources: "plugin/src/main/java" },
     kubernetes: { repository: "jenkinsci/kubernetes-plugin", tag: v => v, sources: "src/main/java" },
 };
-/** Where each component's pom sets jenkins.version (configuration-as-code: its parent pom). */
-const POMS: Record<string, string> = { core: "pom.xml", "configuration-as-code": "pom.xml", kubernetes: "pom.xml" };
 
 /** The image's launcher and its plugin installer, read at the tags the image pins. */
 const LAUNCHER = {
@@ -90,7 +88,7 @@ function main(): void {
             const out = path.join(work, component);
             fs.mkdirSync(out);
             execFileSync("sh", ["-c", `git -C "$1" archive --format=tar "$2" "$3" | tar -x -C "$4"`, "sh", dir, commit, info.sources, out]);
-            const requiredCore = component === "core" ? undefined : pomCore(git(dir, "show", `${commit}:${POMS[component]}`));
+            const requiredCore = component === "core" ? undefined : pomCore(git(dir, "show", `${commit}:pom.xml`));
             sources[component] = { repository: info.repository, tag, commit, ...(requiredCore ? { requiredCore } : {}) };
             const root = path.join(out, info.sources);
             for (const file of walk(root)) {
@@ -113,7 +111,7 @@ function main(): void {
         const configurator = readConfigurator(model, t);
         if (!configurator) continue;
         model.configurators.set(configurator.target, configurator);
-        if (configurator.rootName) {
+        if (configurator.rootName && t.interfaces.some(i => /^RootElementConfigurator\b/.test(i))) {
             rootName = configurator.rootName;
             rootTarget = configurator.target;
         }
@@ -163,11 +161,13 @@ function launcherFacts(clones: Record<string, string>, core: string, model: Mode
     const dockerCommit = git(clones.docker, "rev-parse", `${core}^{commit}`).trim();
     sources.docker = { repository: LAUNCHER.docker.repository, tag: core, commit: dockerCommit };
     const imageEnv = new Set<string>();
+    const pluginCliEnv = new Set<string>();
     let cliVersion: string | undefined;
     for (const file of LAUNCHER.docker.files) {
         const text = git(clones.docker, "show", `${dockerCommit}:${file}`);
-        for (const m of text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) imageEnv.add(m[1]);
-        for (const m of text.matchAll(/^ENV\s+([A-Z_][A-Z0-9_]*)=/gm)) imageEnv.add(m[1]);
+        const names = [...text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g), ...text.matchAll(/^ENV\s+([A-Z_][A-Z0-9_]*)=/gm)].map(m => m[1]);
+        for (const name of names) imageEnv.add(name);
+        if (file === "jenkins-plugin-cli.sh") for (const name of names) pluginCliEnv.add(name);
         cliVersion ??= /^ARG PLUGIN_CLI_VERSION=(\S+)/m.exec(text)?.[1];
     }
     if (!cliVersion) throw new Error("no PLUGIN_CLI_VERSION in the image's Dockerfile");
@@ -212,7 +212,7 @@ function launcherFacts(clones: Record<string, string>, core: string, model: Mode
         launcherOptions: sorted(launcherOptions),
         systemProperties: sorted(new Set([...systemProperties].filter(p => /^(hudson|jenkins)\./.test(p)))),
         cascEnv: sorted(cascEnv),
-        pluginCli: { version: cliVersion, options: Object.fromEntries(Object.entries(options).sort(([a], [b]) => a.localeCompare(b))) },
+        pluginCli: { version: cliVersion, env: sorted(pluginCliEnv), options: Object.fromEntries(Object.entries(options).sort(([a], [b]) => a.localeCompare(b))) },
     };
 }
 

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { CONFIG_KEYS } from "../config";
-import { cascSchema, checkCasc, checkJavaOpts, checkPluginCliArgs } from "../lib/cascSchema";
+import { cascSchema, checkCasc, checkJavaOpts, checkPluginCliArgs, uncheckedPins } from "../lib/cascSchema";
 import { CascDocument, templateId } from "../lib/jcasc";
 import { evaluate } from "./harness/evaluate";
 import { manifest } from "./helpers";
@@ -92,7 +92,7 @@ describe("jenkins.yaml against the pinned Jenkins and plugins", () => {
             [d => { d.jenkins.mode = "exclusive"; }, /^jenkins\.mode: "exclusive" is not one of NORMAL, EXCLUSIVE/],
             [d => { d.jenkins.securityRealm.local.users = { id: "admin" }; }, /^jenkins\.securityRealm\.local\.users: must be a sequence/],
             [d => { d.unclassified.location.email = "x@y"; }, /^unclassified\.location\.email: .*JenkinsLocationConfiguration has no such attribute/],
-            [d => { d.security = {}; }, /^security: no root element of that name/],
+            [d => { d.bogus = {}; }, /^bogus: a root element the description does not cover/],
         ];
         for (const [plant, expected] of cases) {
             const problems = checkCasc(planted(doc, plant));
@@ -101,6 +101,13 @@ describe("jenkins.yaml against the pinned Jenkins and plugins", () => {
         }
         // Keys and symbols match without regard to case, as in JCasC.
         assert.deepStrictEqual(checkCasc(planted(doc, d => { d.jenkins.SystemMessage = d.jenkins.systemMessage; delete d.jenkins.systemMessage; })), []);
+    });
+
+    it("refuses to deploy a jenkins.yaml that the pinned Jenkins would refuse, before any resource", async () => {
+        // instanceCap passes config validation (an integer of at least 1) but not Java's int.
+        const overrides = { agentTemplates: JSON.stringify([{ name: "big", label: "big", instanceCap: 3000000000 }]) };
+        await assert.rejects(evaluate("dev", { overrides }),
+            /jenkins\.yaml would not load in the pinned Jenkins; nothing was deployed:\n {2}- jenkins\.clouds\[0\]\.kubernetes\.templates\[0\]\.instanceCap: 3000000000 is not a Java int/);
     });
 
     it("was generated for exactly the pinned jenkinsImage and jenkinsPlugins", () => {
@@ -122,6 +129,17 @@ describe("jenkins.yaml against the pinned Jenkins and plugins", () => {
                 assert.ok(versionAtLeast(core, source.requiredCore), `${name} needs core ${source.requiredCore}, the image has ${core}`);
             }
         }
+    });
+
+    it("warns, at deploy time, about pins other than those the description was generated for", () => {
+        const image = String(CONFIG_KEYS.jenkinsImage.default);
+        const plugins = [...CONFIG_KEYS.jenkinsPlugins.default as string[]];
+        assert.deepStrictEqual(uncheckedPins(image, plugins), []);
+        assert.deepStrictEqual(uncheckedPins(image, [...plugins, "timestamper:1.28"]), [], "plugins whose JCasC we do not write are not described");
+        const warnings = uncheckedPins("jenkins/jenkins:2.568.1-jdk21", plugins.map(p => p.startsWith("kubernetes:") ? "kubernetes:4540.v612369217f87" : p));
+        assert.strictEqual(warnings.length, 2);
+        assert.match(warnings[0], /^jenkinsImage jenkins\/jenkins:2\.568\.1-jdk21 is not jenkins\/jenkins:2\.568\.2-jdk21/);
+        assert.match(warnings[1], /^plugin kubernetes:4540\.v612369217f87 is not kubernetes:4423\.vb_59f230b_ce53/);
     });
 
     it("cites where each attribute was read", () => {
@@ -161,7 +179,7 @@ describe("the controller's launch against the pinned image, core and jenkins-plu
 
     it("sets only environment variables that the image, JCasC or our own JCasC file read", async () => {
         const env = new Map((await pod(EVERY_FEATURE)).containers[0].env!.map(e => [e.name, e]));
-        for (const name of ["JAVA_OPTS", "JENKINS_OPTS", "JENKINS_HOME", "PLUGINS_FORCE_UPGRADE"]) {
+        for (const name of ["JAVA_OPTS", "JENKINS_OPTS", "JENKINS_HOME"]) {
             assert.ok(env.has(name), `the controller sets ${name}`);
             assert.ok(launcher.imageEnv.includes(name), `the image (jenkinsci/docker ${cascSchema().sources.docker.tag}) reads ${name}`);
         }
@@ -189,7 +207,7 @@ describe("the controller's launch against the pinned image, core and jenkins-plu
         assert.strictEqual(command, "jenkins-plugin-cli");
         assert.ok(args.includes("--jenkins-update-center"), "every option the stack can pass is present");
         assert.deepStrictEqual(checkPluginCliArgs(args), []);
-        assert.ok(launcher.imageEnv.includes("JAVA_OPTS"), "jenkins-plugin-cli.sh passes JAVA_OPTS (the proxy) to the JVM");
+        assert.ok(launcher.pluginCli.env.includes("JAVA_OPTS"), "jenkins-plugin-cli.sh passes JAVA_OPTS (the proxy) to the JVM");
         assert.deepStrictEqual(checkPluginCliArgs(["--latest", "--war", "/w.war", "--skip-failed", "x"]), [
             "--latest: takes a value in jenkins-plugin-cli 2.15.0",
             "--skip-failed: jenkins-plugin-cli 2.15.0 has no such option",

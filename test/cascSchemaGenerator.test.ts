@@ -22,6 +22,8 @@ public class Widget implements Describable<Widget> {
     @DataBoundSetter public void setColor(String color) {}
     public void setNoGetter(String value) {}
     public boolean isShiny() { return true; }
+    public String isLabel() { return ""; }
+    public void setLabel(String label) {}
     @Deprecated public void setShiny(boolean shiny) {}
     public Map<String, String> getTags() { return null; }
     public void setTags(Map<String, String> tags) {}
@@ -31,6 +33,7 @@ public class Widget implements Describable<Widget> {
     public void setMode(Mode mode) {}
     public enum Mode { FAST, SLOW; public String x() { return ""; } }
     @Extension @Symbol("widget") public static class DescriptorImpl extends Descriptor<Widget> {}
+    @Extension @Symbol("widgetLinks") public static class Links extends ManagementLink {}
 }`;
 const PART = `
 package org.example;
@@ -72,7 +75,7 @@ function object(type: CascType | undefined): Extract<CascType, { kind: "object" 
 }
 
 describe("JCasC schema generator", () => {
-    it("reads constructor parameters and setters that have getters, skipping Maps and getter-less setters", () => {
+    it("reads constructor parameters and setters that have getters, skipping Maps, getter-less setters and non-boolean is-getters", () => {
         const types = describeAll(model(), { widget: "org.example.Widget" }, cite, {});
         const widget = object(types["org.example.Widget"]);
         assert.deepStrictEqual(Object.keys(widget.attributes), ["color", "mode", "name", "parts", "secret", "shiny", "size"]);
@@ -80,7 +83,7 @@ describe("JCasC schema generator", () => {
         assert.strictEqual(widget.attributes.shiny.deprecated, true, "@Deprecated is read on the setter");
         assert.strictEqual(widget.attributes.secret.restricted, "NoExternalUse");
         assert.strictEqual(widget.attributes.size.type, "int");
-        assert.deepStrictEqual(types["org.example.Widget.Mode"], { kind: "enum", values: ["FAST", "SLOW"], source: "test:widget.java#L26" });
+        assert.deepStrictEqual(types["org.example.Widget.Mode"], { kind: "enum", values: ["FAST", "SLOW"], source: "test:widget.java#L28" });
     });
 
     it("offers registered implementations of an abstract Describable by symbol", () => {
@@ -89,6 +92,7 @@ describe("JCasC schema generator", () => {
         assert.ok(part.kind === "describable");
         assert.deepStrictEqual(part.symbols, { bolt: "org.example.BoltPart", boltPart: "org.example.BoltPart" }, "NutPart has no descriptor");
         assert.deepStrictEqual(Object.keys(object(types["org.example.BoltPart"]).attributes), ["thread"]);
+        // Only the descriptor's @Symbol counts, not that of another nested extension (widgetLinks).
         assert.deepStrictEqual(model().symbols(model().types.get("org.example.Widget")!, "org.example.Thing"), ["widget"]);
     });
 

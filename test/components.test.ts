@@ -1,5 +1,10 @@
 // Each component's objects and their wiring, from the dev stack (the seed) unless said otherwise.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { fixPermissionsScript } from "../components/jenkinsController";
 import { JenkinsHome } from "../components/jenkinsHome";
 import { AGENT_RULES } from "../components/jenkinsAccess";
 import { evaluate, Evaluation, MOCK_PASSWORD, record } from "./harness/evaluate";
@@ -209,12 +214,43 @@ describe("components (dev stack)", () => {
             assert.deepStrictEqual(names(d), ["fix-permissions", "install-plugins"]);
             const fix = d.spec!.template.spec!.initContainers![0];
             const script = fix.command![2];
+            assert.strictEqual(script, fixPermissionsScript("/var/jenkins_home", 1000));
             assert.doesNotMatch(script, /chown -R/, "never walks the whole home");
-            assert.match(script, /\[ "\$owner" = 1000:1000 \] && exit 0/, "nothing to do when the owner is right");
-            assert.match(script, /chown 1000:1000 \/var\/jenkins_home /);
-            assert.match(script, /root_squash/, "explains why root may not chown on NFS");
             assert.strictEqual(fix.securityContext!.runAsUser, 0);
             assert.deepStrictEqual(fix.securityContext!.capabilities, { drop: ["ALL"], add: ["CHOWN"] });
+        });
+    });
+
+    describe("the permission-fixing script, run by sh with stand-ins for stat and chown", () => {
+        /** Runs the script where `stat` reports `owner` and `chown` exits with `chownStatus`. */
+        function run(owner: string, chownStatus: number) {
+            const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fix-permissions-"));
+            const calls = path.join(bin, "chown-calls");
+            fs.writeFileSync(path.join(bin, "stat"), `#!/bin/sh\necho ${owner}\n`, { mode: 0o755 });
+            fs.writeFileSync(path.join(bin, "chown"), `#!/bin/sh\necho "$@" >> ${calls}\nexit ${chownStatus}\n`, { mode: 0o755 });
+            const result = spawnSync("sh", ["-c", fixPermissionsScript("/var/jenkins_home", 1000)],
+                { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+            const chowned = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim() : "";
+            fs.rmSync(bin, { recursive: true, force: true });
+            return { status: result.status, stderr: result.stderr, chowned };
+        }
+
+        it("does nothing when uid 1000 owns the home, whatever its group", () => {
+            assert.deepStrictEqual(run("1000:1000", 0), { status: 0, stderr: "", chowned: "" });
+            assert.deepStrictEqual(run("1000:50", 1), { status: 0, stderr: "", chowned: "" });
+        });
+
+        it("gives a root-owned home to 1000:1000, only the directory itself", () => {
+            const { status, chowned } = run("0:0", 0);
+            assert.strictEqual(status, 0);
+            assert.strictEqual(chowned, "1000:1000 /var/jenkins_home");
+        });
+
+        it("stops with the NFS export settings to change when root may not chown (root_squash)", () => {
+            const { status, stderr } = run("65534:65534", 1);
+            assert.strictEqual(status, 1);
+            assert.match(stderr, /\/var\/jenkins_home belongs to 65534:65534 and root may not change it \(NFS root_squash\?\)/);
+            assert.match(stderr, /chown the export directory to 1000:1000 on the NFS server, or export it with no_root_squash/);
         });
     });
 

@@ -112,6 +112,12 @@ describe("configuration", () => {
         ["a quota of one pod next to the controller", { agentQuotaPods: "1" }, "agentQuotaPods", /at least 2 when agents share the Jenkins namespace/],
         ["a quota without room for the controller and one agent", { agentQuotaMemoryLimits: "4Gi" }, "agentQuotaMemoryLimits",
             /4Gi cannot hold one pod of template jenkins-agent-jnlp \(memory limits 2560Mi\) next to the controller \(2048Mi\)/],
+        ["a system property core does not read", { jenkinsJavaOpts: "-XX:MaxRAMPercentage=50 -Dhudson.slaves.NodeProvisioner.MARGINN=50" }, "jenkinsJavaOpts",
+            /-Dhudson\.slaves\.NodeProvisioner\.MARGINN: core jenkins-2\.568\.2 reads no such system property/],
+        ["a no-proxy entry with a port", { jenkinsProxy: "http://proxy:3128", jenkinsNoProxy: "git.corp:443" }, "jenkinsNoProxy", /"git\.corp:443" must be a host name/],
+        ["a no-proxy entry with a quote", { jenkinsProxy: "http://proxy:3128", jenkinsNoProxy: "a'b" }, "jenkinsNoProxy", /"a'b" must be a host name/],
+        ["a node selector without a value", { agentTemplates: template({ nodeSelector: { "kubernetes.io/os": "" } }) }, "agentTemplates",
+            /\[0\]\.nodeSelector "kubernetes\.io\/os": "" needs a label key and a value/],
         ["a Jenkins name too long for its agent Service", { jenkinsName: "j".repeat(60) }, "jenkinsName", /the agent Service j+-agent must have at most 63/],
     ];
     for (const [what, overrides, key, pattern] of cases) {
@@ -128,6 +134,8 @@ describe("configuration", () => {
         await evaluate("dev", { overrides: { agentQuotaPods: "2" } });
         await evaluate("prod", { overrides: { agentQuotaPods: "1", agentQuotaMemoryLimits: "4608Mi" } });
         await evaluate("dev", { overrides: { jenkinsName: "j".repeat(57) } });
+        await evaluate("dev", { overrides: { jenkinsJavaOpts: "-Dhudson.slaves.NodeProvisioner.MARGIN=30 -Dcom.example.unknown=1" } });
+        await evaluate("dev", { overrides: { jenkinsProxy: "http://proxy:3128", jenkinsNoProxy: "*.corp,.example.org,10.0.0.5,git" } });
     });
 
     it("rejects duplicate template names and labels", async () => {

@@ -159,8 +159,16 @@ describe("Jenkins configuration as code", () => {
         const cm = manifest<IConfigMap>(dev.resources, "ConfigMap", "jenkins-config");
         assert.deepStrictEqual(cm.data!["plugins.txt"].trim().split("\n").map(p => p.split(":")[0]),
             ["kubernetes", "workflow-aggregator", "git", "configuration-as-code"]);
-        const plain = manifest<IDeployment>(dev.resources, "Deployment", "jenkins").spec!.template.spec!.initContainers!.find(c => c.name === "install-plugins")!;
+        const pod = manifest<IDeployment>(dev.resources, "Deployment", "jenkins").spec!.template.spec!;
+        const plain = pod.initContainers!.find(c => c.name === "install-plugins")!;
         assert.strictEqual(plain.command![0], "jenkins-plugin-cli");
+        // Jenkins loads exactly what the init container downloaded: the same emptyDir, mounted over
+        // JENKINS_HOME/plugins, so no plugin left on NFS by an earlier pin survives.
+        const target = plain.command![plain.command!.indexOf("--plugin-download-directory") + 1];
+        assert.deepStrictEqual(plain.volumeMounts!.find(m => m.mountPath === target)!.name, "plugins");
+        assert.deepStrictEqual(pod.containers[0].volumeMounts!.find(m => m.name === "plugins")!.mountPath, "/var/jenkins_home/plugins");
+        assert.deepStrictEqual(pod.volumes!.find(v => v.name === "plugins"), { name: "plugins", emptyDir: {} });
+        assert.ok(!pod.containers[0].env!.some(e => e.name === "PLUGINS_FORCE_UPGRADE"), "nothing is copied from the image's reference plugins");
         assert.ok(!plain.command!.includes("--jenkins-update-center"));
 
         const mirror = "https://mirrors.example.org/jenkins/updates/update-center.json";
@@ -183,6 +191,12 @@ describe("Jenkins configuration as code", () => {
         assert.deepStrictEqual(doc.jenkins.proxy!.noProxyHost.split("\n").map(h => h.replace(/^\*/, "")),
             env.NO_PROXY!.split(","));
         assert.deepStrictEqual(env.NO_PROXY!.split(","), [".svc.cluster.local", ".svc", ".devops", "localhost", "127.0.0.1", "git.corp"]);
+        // A user's domain is a domain for every consumer: .corp for NO_PROXY, *.corp for Jenkins and Java.
+        const domains = await evaluate("dev", { overrides: { jenkinsProxy: "http://proxy.corp:3128", jenkinsNoProxy: ".corp,*.example.org,git" } });
+        const domainsPod = manifest<IDeployment>(domains.resources, "Deployment", "jenkins").spec!.template.spec!;
+        assert.match(domainsPod.containers[0].env!.find(v => v.name === "NO_PROXY")!.value!, /,\.corp,\.example\.org,localhost,127\.0\.0\.1,git$/);
+        assert.match(domainsPod.initContainers!.find(c => c.name === "install-plugins")!.env![0].value!, /nonProxyHosts=.*\|\*\.corp\|\*\.example\.org\|localhost\|127\.0\.0\.1\|git$/);
+        assert.match(casc(domains).jenkins.proxy!.noProxyHost, /\n\*\.corp\n\*\.example\.org\nlocalhost\n127\.0\.0\.1\ngit$/);
     });
 
     it("gives the agent namespace a LimitRange and a ResourceQuota from config", () => {

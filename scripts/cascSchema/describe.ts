@@ -28,7 +28,8 @@ const JAVA_LANG = new Set(["String", "Integer", "Long", "Short", "Byte", "Boolea
     "Object", "CharSequence", "Iterable", "Enum", "Class", "Number"]);
 const JAVA_COLLECTIONS = new Set(["java.util.List", "java.util.Collection", "java.util.Set", "java.util.SortedSet",
     "java.util.ArrayList", "java.lang.Iterable", "java.util.LinkedHashSet", "java.util.HashSet", "java.util.TreeSet"]);
-const LIST_TYPES = new Set(["hudson.util.PersistedList", "hudson.util.DescribableList", "hudson.util.CopyOnWriteList"]);
+// BaseConfigurator: PersistedList fields and getters (DescribableList is one); CopyOnWriteList is not.
+const LIST_TYPES = new Set(["hudson.util.PersistedList", "hudson.util.DescribableList"]);
 const MAPS = /^java\.util\.(\w*Map)$/;
 
 /** A dedicated JCasC configurator read from its source. */
@@ -51,12 +52,11 @@ export class Model {
     readonly types = new Map<string, JavaType>();
     readonly configurators = new Map<string, Configurator>();
     private readonly ancestorCache = new Map<string, string[]>();
+    private readonly resolving = new Set<string>();
 
     constructor(all: JavaType[]) {
         for (const type of all) this.types.set(type.fqn, type);
     }
-
-    private readonly resolving = new Set<string>();
 
     /** The dotted name a type name written in `from` refers to (the name itself when unknown). */
     resolve(name: string, from: JavaType): string {
@@ -200,7 +200,9 @@ export class Model {
             if (m && entry.member.params.length === 1) setters.set(m[1], [...(setters.get(m[1]) ?? []), entry]);
         }
         for (const [suffix, candidates] of setters) {
-            const getter = publicMethods.find(({ member }) => member.params.length === 0 && (member.name === `get${suffix}` || member.name === `is${suffix}`));
+            // findGetter: getX(), or isX() returning a boolean.
+            const getter = publicMethods.find(({ member }) => member.params.length === 0 &&
+                (member.name === `get${suffix}` || member.name === `is${suffix}` && /^(boolean|Boolean)$/.test(member.type)));
             if (!getter) continue;
             const getterType = parseTypeRef(getter.member.type).raw.split(".").pop();
             const chosen = candidates.find(c => parseTypeRef(c.member.params[0].type).raw.split(".").pop() === getterType) ?? candidates[0];
@@ -217,10 +219,18 @@ export class Model {
         return t.members.find(m => m.kind === "constructor" && m.annotations.some(a => a.name === "DataBoundConstructor"));
     }
 
+    /** A type that is a Jenkins Descriptor (what JCasC reads @Symbol from). */
+    private isDescriptor(t: JavaType): boolean {
+        return this.ancestors(t.fqn).some(a => a === "hudson.model.Descriptor" || /(^|\.)\w*Descriptor$/.test(a));
+    }
+
     /** Symbols JCasC accepts for an implementation of an extension point, preferred first. */
     symbols(impl: JavaType, extensionPoint: string): string[] {
         const symbols: string[] = [];
-        const holders = [impl, ...impl.nested.map(n => this.types.get(n)).filter((n): n is JavaType => n !== undefined)];
+        // The @Symbol of the implementation's descriptor: a registered nested Descriptor, or the
+        // class itself when it is its own descriptor (a GlobalConfiguration). Not any nested class.
+        const holders = [impl, ...impl.nested.map(n => this.types.get(n)).filter((n): n is JavaType => n !== undefined)]
+            .filter(h => this.isDescriptor(h) && (h === impl || h.annotations.some(a => a.name === "Extension")));
         for (const holder of holders) {
             for (const annotation of holder.annotations.filter(a => a.name === "Symbol")) {
                 for (const m of annotation.args.matchAll(/"#(\d+)"/g)) symbols.push(holder.context.strings[Number(m[1])]);
@@ -306,7 +316,8 @@ export function describeAll(model: Model, roots: Record<string, string>, cite: C
                 type,
                 ...(multiple || forceMultiple ? { multiple: true as const } : {}),
                 ...(member?.annotations.some(a => a.name === "Deprecated") ? { deprecated: true as const } : {}),
-                ...(restricted && !/Beta/.test(restricted.args) ? { restricted: restricted.args.replace(/\.class/g, "").trim() } : {}),
+                // The default `restricted: reject` refuses every @Restricted setter, Beta included.
+                ...(restricted ? { restricted: restricted.args.replace(/\.class/g, "").trim() } : {}),
                 via,
                 source: cite(from, line),
             };
