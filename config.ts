@@ -712,7 +712,7 @@ function readJavaOpts(r: Reader, memoryLimit: string): string {
         r.problem("jenkinsJavaOpts", problem);
     }
     // A hudson.* or jenkins.* property that the pinned core never reads is a typo or a setting
-    // that no longer exists (lib/cascSchema.json lists what core 2.568.2 reads).
+    // that no longer exists (lib/cascSchema.generated.json lists what core 2.568.2 reads).
     for (const unknown of checkJavaOpts(javaOpts)) {
         r.problem("jenkinsJavaOpts", unknown);
     }

@@ -1,5 +1,5 @@
 // What the pinned Jenkins core and plugins accept in jenkins.yaml, and the check of a JCasC
-// document against it. The description (cascSchema.json) is generated from the sources at the
+// document against it. The description (cascSchema.generated.json) is generated from the sources at the
 // pinned tags by scripts/generateCascSchema.ts; tests and CI read only the committed file.
 import * as fs from "fs";
 import * as path from "path";
@@ -64,7 +64,9 @@ export interface CascSchema {
     launcher: LauncherFacts;
 }
 
-export const SCHEMA_FILE = path.join(__dirname, "cascSchema.json");
+// Not cascSchema.json: next to cascSchema.ts, require("./cascSchema") under ts-node (how
+// Pulumi runs the program) would load the JSON instead of this module.
+export const SCHEMA_FILE = path.join(__dirname, "cascSchema.generated.json");
 
 let loaded: CascSchema | undefined;
 
@@ -72,7 +74,7 @@ let loaded: CascSchema | undefined;
 export function cascSchema(): CascSchema {
     if (!loaded) {
         // Read at run time (not `import`), so the compiled copy in bin/ reads the committed file.
-        const file = fs.existsSync(SCHEMA_FILE) ? SCHEMA_FILE : path.resolve(__dirname, "..", "..", "lib", "cascSchema.json");
+        const file = fs.existsSync(SCHEMA_FILE) ? SCHEMA_FILE : path.resolve(__dirname, "..", "..", "lib", path.basename(SCHEMA_FILE));
         loaded = JSON.parse(fs.readFileSync(file, "utf8")) as CascSchema;
     }
     return loaded;
@@ -235,14 +237,14 @@ export function uncheckedPins(image: string, plugins: string[], schema: CascSche
     const warnings: string[] = [];
     if (image !== schema.pins.jenkinsImage) {
         warnings.push(`jenkinsImage ${image} is not ${schema.pins.jenkinsImage}, the version jenkins.yaml and the JVM options ` +
-            "were checked against: regenerate lib/cascSchema.json for it (npm run casc-schema) before relying on it");
+            "were checked against: regenerate lib/cascSchema.generated.json for it (npm run casc-schema) before relying on it");
     }
     const pinned = new Map(plugins.map(p => p.split(":") as [string, string]));
     for (const name of Object.keys(schema.sources).filter(n => n !== "core" && n !== "docker" && n !== "plugin-cli")) {
         const version = pinned.get(name);
         if (version !== undefined && version !== schema.sources[name].tag) {
             warnings.push(`plugin ${name}:${version} is not ${name}:${schema.sources[name].tag}, the version jenkins.yaml ` +
-                "was checked against: regenerate lib/cascSchema.json for it (npm run casc-schema) before relying on it");
+                "was checked against: regenerate lib/cascSchema.generated.json for it (npm run casc-schema) before relying on it");
         }
     }
     return warnings;

@@ -1,4 +1,4 @@
-// Regenerates lib/cascSchema.json: what the pinned Jenkins core and plugins accept in jenkins.yaml,
+// Regenerates lib/cascSchema.generated.json: what the pinned Jenkins core and plugins accept in jenkins.yaml,
 // read from their sources at the exact pinned tags (see scripts/cascSchema/describe.ts for the JCasC
 // rules it mirrors), and what the image's launcher reads besides (environment, launcher options,
 // system properties, jenkins-plugin-cli options). Needs local git clones (bare or not) with the tags:

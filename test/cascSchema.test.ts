@@ -1,4 +1,4 @@
-// jenkins.yaml against what the pinned Jenkins core and plugins accept (lib/cascSchema.json, generated
+// jenkins.yaml against what the pinned Jenkins core and plugins accept (lib/cascSchema.generated.json, generated
 // from their sources at the pinned tags by scripts/generateCascSchema.ts).
 import * as assert from "assert";
 import * as YAML from "yaml";
@@ -116,7 +116,7 @@ describe("jenkins.yaml against the pinned Jenkins and plugins", () => {
         assert.deepStrictEqual(schema.pins, {
             jenkinsImage: CONFIG_KEYS.jenkinsImage.default,
             jenkinsPlugins: CONFIG_KEYS.jenkinsPlugins.default,
-        }, "the pins changed: regenerate lib/cascSchema.json from the new tags (npm run casc-schema)");
+        }, "the pins changed: regenerate lib/cascSchema.generated.json from the new tags (npm run casc-schema)");
         const core = /:(\d+(?:\.\d+)+)-/.exec(String(CONFIG_KEYS.jenkinsImage.default))![1];
         assert.strictEqual(schema.sources.core.tag, `jenkins-${core}`);
         const plugins = Object.fromEntries((CONFIG_KEYS.jenkinsPlugins.default as string[]).map(p => p.split(":")));
