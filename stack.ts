@@ -8,10 +8,14 @@ import { JenkinsController } from "./components/jenkinsController";
 import { JenkinsHome } from "./components/jenkinsHome";
 import { JenkinsService } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
-import { StackConfig } from "./config";
+import { ConfigError, StackConfig } from "./config";
+import { CASC_KEY } from "./policy/shared/conventions";
 import { checkCasc, uncheckedPins } from "./lib/cascSchema";
 import { buildCasc, jenkinsHosts, proxySettings, renderCasc, renderPlugins } from "./lib/jcasc";
 import { asSecret, CONTRACT_VERSION, ExternalAccessOutputs, StackOutputs } from "./outputs";
+
+/** The most data a ConfigMap may hold (k8s.io/kubernetes pkg/apis/core/validation: 1 MiB). */
+const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 
 /** Creates every resource of a stack and returns its outputs. */
 export function createStack(cfg: StackConfig, stack: string = pulumi.getStack()): StackOutputs {
@@ -23,6 +27,13 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
     if (refused.length > 0) {
         throw new pulumi.RunError(`jenkins.yaml would not load in the pinned Jenkins; nothing was deployed:\n` +
             refused.map(p => `  - ${p}`).join("\n"));
+    }
+    // Kubernetes refuses a ConfigMap whose data exceeds 1 MiB (validation.go: MaxSecretSize applies to ConfigMaps too).
+    const cascText = renderCasc(casc);
+    const configBytes = Buffer.byteLength(cascText) + Buffer.byteLength(renderPlugins(cfg)) + CASC_KEY.length + "plugins.txt".length;
+    if (configBytes > CONFIG_MAP_MAX_BYTES) {
+        throw new ConfigError([{ key: "agentTemplates", message: `make jenkins.yaml ${configBytes} bytes with plugins.txt, ` +
+            `over the ${CONFIG_MAP_MAX_BYTES}-byte ConfigMap limit: fewer or smaller templates` }]);
     }
     for (const warning of uncheckedPins(jenkins.image, jenkins.plugins)) {
         void pulumi.log.warn(warning);
@@ -79,7 +90,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         resources: jenkins.resources,
         javaOpts: jenkins.javaOpts,
         timezone: jenkins.timezone,
-        casc: renderCasc(casc),
+        casc: cascText,
         plugins: renderPlugins(cfg),
         updateCenterUrl: jenkins.updateCenterUrl,
         proxy: proxySettings(cfg),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ContainerResources } from "../config";
 import { ADMIN_PASSWORD_ENV, AGENT_PORT, configChecksum, HTTP_PORT } from "../lib/jcasc";
 import { labels, selectorLabels } from "../lib/labels";
-import { CASC_KEY, CONFIG_CHECKSUM_ANNOTATION } from "../policy/lib/conventions";
+import { CASC_KEY, CONFIG_CHECKSUM_ANNOTATION } from "../policy/shared/conventions";
 import { ADMIN_SECRET_KEYS } from "./adminCredentials";
 
 /** Arguments of {@link JenkinsController}. */

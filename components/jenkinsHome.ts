@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { labels } from "../lib/labels";
-import { JENKINS_HOME_LABEL } from "../policy/lib/conventions";
+import { JENKINS_HOME_LABEL } from "../policy/shared/conventions";
 
 /** Arguments of {@link JenkinsHome}. */
 export interface JenkinsHomeArgs {

@@ -4,7 +4,7 @@
 import { createHash } from "crypto";
 import * as YAML from "yaml";
 import { AGENT_WORKDIR, AgentCache, AgentContainer, AgentTemplate, StackConfig } from "../config";
-import { AGENT_POD_LABEL, PART_OF } from "../policy/lib/conventions";
+import { AGENT_POD_LABEL, DOCKER_SOCKET, PART_OF } from "../policy/shared/conventions";
 
 /** The environment variable the controller reads the admin password from (filled from the Secret). */
 export const ADMIN_PASSWORD_ENV = "JENKINS_ADMIN_PASSWORD";
@@ -12,8 +12,6 @@ export const ADMIN_PASSWORD_ENV = "JENKINS_ADMIN_PASSWORD";
 export const AGENT_PORT = 50000;
 /** The web port of the controller. */
 export const HTTP_PORT = 8080;
-/** Where the Docker socket lives on nodes, for templates that ask for it. */
-export const DOCKER_SOCKET = "/var/run/docker.sock";
 
 export interface CascKeyValue { key: string; value: string }
 
@@ -29,6 +27,8 @@ export interface CascContainer {
     resourceRequestMemory: string;
     resourceLimitCpu: string;
     resourceLimitMemory: string;
+    resourceRequestEphemeralStorage?: string;
+    resourceLimitEphemeralStorage?: string;
     envVars?: { envVar: CascKeyValue }[];
 }
 
@@ -183,6 +183,8 @@ function cascContainer(c: AgentContainer): CascContainer {
         resourceRequestMemory: c.resources.requests.memory,
         resourceLimitCpu: c.resources.limits.cpu,
         resourceLimitMemory: c.resources.limits.memory,
+        ...(c.ephemeralStorage?.request ? { resourceRequestEphemeralStorage: c.ephemeralStorage.request } : {}),
+        ...(c.ephemeralStorage?.limit ? { resourceLimitEphemeralStorage: c.ephemeralStorage.limit } : {}),
         ...(Object.keys(c.env).length > 0
             ? { envVars: Object.entries(c.env).map(([key, value]) => ({ envVar: { key, value } })) }
             : {}),
@@ -234,6 +236,33 @@ function cascTemplate(t: AgentTemplate, namespace: string, caches: AgentCache[])
     return { id: templateId(template), ...template };
 }
 
+/**
+ * JCasC resolves `${...}` in every string of jenkins.yaml when it loads it: environment variables
+ * (the admin password among them), `readFile:` and more, recursively inside substituted values.
+ * Every string the stack writes is therefore escaped the way JCasC escapes its own exports
+ * (SecretSourceResolver.encode: `${` becomes `^${`), so Jenkins gets exactly what the user wrote.
+ */
+export function escapeCasc(text: string): string {
+    return text.replace(/\$\{/g, "^${");
+}
+
+/** A copy of a document with every string escaped for JCasC. */
+function escapeStrings<T>(value: T): T {
+    if (typeof value === "string") {
+        return escapeCasc(value) as T;
+    }
+    if (Array.isArray(value)) {
+        return value.map(escapeStrings) as T;
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeCasc(k), escapeStrings(v)])) as T;
+    }
+    return value;
+}
+
+/** The one intended JCasC variable: the admin password, filled from the Secret at load time. */
+export const ADMIN_PASSWORD_REFERENCE = `\${${ADMIN_PASSWORD_ENV}}`;
+
 /** The JCasC document of a stack. */
 export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
     const hosts = jenkinsHosts(cfg);
@@ -248,8 +277,8 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
             securityRealm: {
                 local: {
                     allowsSignup: false,
-                    // JCasC resolves the variable from the environment when it applies the file.
-                    users: [{ id: jenkins.adminUser, password: `\${${ADMIN_PASSWORD_ENV}}` }],
+                    // Set after escaping, below: the one string JCasC must resolve.
+                    users: [{ id: jenkins.adminUser, password: "" }],
                 },
             },
             authorizationStrategy: { loggedInUsersCanDoAnything: { allowAnonymousRead: false } },
@@ -282,7 +311,9 @@ export function buildCasc(cfg: StackConfig, stack: string): CascDocument {
     if (jenkins.updateCenterUrl) {
         doc.jenkins.updateCenter = { sites: [{ id: "default", url: jenkins.updateCenterUrl }] };
     }
-    return doc;
+    const escaped = escapeStrings(doc);
+    escaped.jenkins.securityRealm.local.users[0].password = ADMIN_PASSWORD_REFERENCE;
+    return escaped;
 }
 
 /** The JCasC document as the YAML text of the ConfigMap. */

@@ -1,4 +1,4 @@
-import { PART_OF } from "../policy/lib/conventions";
+import { PART_OF } from "../policy/shared/conventions";
 
 /** The Kubernetes recommended labels (app.kubernetes.io/*) of one part of the stack. */
 export interface LabelArgs {

@@ -6,7 +6,7 @@
 //       --docker DIR --plugin-cli DIR
 // (jenkinsci/jenkins, configuration-as-code-plugin, kubernetes-plugin, docker, and
 // plugin-installation-manager-tool at the version the image's Dockerfile installs).
-// The pins come from the defaults of jenkinsImage and jenkinsPlugins in config.ts; a plugin with
+// The pins come from the defaults of jenkinsImage and jenkinsPlugins in config/keys.ts; a plugin with
 // no clone given is recorded as pinned but not read (the stack must then write no JCasC for it).
 import { execFileSync } from "child_process";
 import * as fs from "fs";

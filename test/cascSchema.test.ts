@@ -104,9 +104,8 @@ describe("jenkins.yaml against the pinned Jenkins and plugins", () => {
     });
 
     it("refuses to deploy a jenkins.yaml that the pinned Jenkins would refuse, before any resource", async () => {
-        // instanceCap passes config validation (an integer of at least 1) but not Java's int.
-        const overrides = { agentTemplates: JSON.stringify([{ name: "big", label: "big", instanceCap: 3000000000 }]) };
-        await assert.rejects(evaluate("dev", { overrides }),
+        // Config validation refuses this already; mutate plants it past validation to prove the last check.
+        await assert.rejects(evaluate("dev", { mutate: cfg => { cfg.agents.templates[0].instanceCap = 3000000000; } }),
             /jenkins\.yaml would not load in the pinned Jenkins; nothing was deployed:\n {2}- jenkins\.clouds\[0\]\.kubernetes\.templates\[0\]\.instanceCap: 3000000000 is not a Java int/);
     });
 

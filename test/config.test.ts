@@ -62,8 +62,8 @@ describe("configuration", () => {
         ["an unparsable memory request", { agentJnlpMemoryRequest: "lots" }, "agentJnlpMemoryRequest", /not a Kubernetes quantity/],
         ["a bad reclaim policy", { storageReclaimPolicy: "Recycle" }, "storageReclaimPolicy", /must be Delete or Retain/],
         ["a bad boolean", { storageClassDefault: "yes" }, "storageClassDefault", /must be true or false/],
-        ["a bad namespace", { jenkinsNamespace: "Dev_Ops" }, "jenkinsNamespace", /not a valid Kubernetes name/],
-        ["a bad storage class", { storageClassName: "NFS!" }, "storageClassName", /not a valid StorageClass name/],
+        ["a bad namespace", { jenkinsNamespace: "Dev_Ops" }, "jenkinsNamespace", /"Dev_Ops" is not a valid name: lower-case letters/],
+        ["a bad storage class", { storageClassName: "NFS!" }, "storageClassName", /"NFS!" is not a DNS subdomain/],
         ["a bad time zone", { jenkinsTimezone: "Mars/Olympus" }, "jenkinsTimezone", /not an IANA time zone/],
         ["a short admin password", { jenkinsAdminPassword: "short" }, "jenkinsAdminPassword", /at least 12/],
         ["a bad admin user", { jenkinsAdminUser: "ad min" }, "jenkinsAdminUser", /may only hold/],
@@ -78,7 +78,7 @@ describe("configuration", () => {
         ["provisioner and Jenkins in one namespace", { nfsProvisionerNamespace: "devops" }, "nfsProvisionerNamespace", /must differ from jenkinsNamespace/],
         ["external access without an API server", { externalAccessEnabled: "true" }, "externalAccessApiServer", /is required when externalAccessEnabled/],
         ["external access over plain http", { externalAccessEnabled: "true", externalAccessApiServer: "http://api:6443" }, "externalAccessApiServer", /must be an https:\/\/ URL/],
-        ["a quota of no pods", { agentQuotaPods: "0" }, "agentQuotaPods", /at least 1/],
+        ["a quota of no pods", { agentQuotaPods: "0" }, "agentQuotaPods", /must be from 1 to 2147483647, got 0/],
         // Agent pod templates.
         ["a template without limits", { agentTemplates: template({ containers: [{ name: "c", image: "maven:3.9.9", resources: { requests: { cpu: "1", memory: "1Gi" } } }] }) },
             "agentTemplates", /\[0\]\.containers\[0\]\.resources\.limits is required/],
@@ -94,7 +94,7 @@ describe("configuration", () => {
             "agentTemplates", /\[0\]\.volumes\[0\]\.cache "gradle" is not declared in agentCaches/],
         ["a volume that is neither cache nor emptyDir", { agentTemplates: template({ volumes: [{ mountPath: "/cache" }] }) },
             "agentTemplates", /\[0\]\.volumes\[0\] must set exactly one of cache/],
-        ["a negative idle time", { agentTemplates: template({ idleMinutes: -1 }) }, "agentTemplates", /\[0\]\.idleMinutes must be an integer of at least 0/],
+        ["a negative idle time", { agentTemplates: template({ idleMinutes: -1 }) }, "agentTemplates", /\[0\]\.idleMinutes must be an integer from 0 to 2147483647/],
         ["templates that are not a list", { agentTemplates: JSON.stringify({ name: "x" }) }, "agentTemplates", /must be a list of pod templates/],
         ["a cache with a bad size", { agentCaches: JSON.stringify([{ name: "m2", size: "big" }]) }, "agentCaches", /\[0\]\.size "big" is not a Kubernetes quantity/],
         ["a cache of an unknown kind", { agentCaches: JSON.stringify([{ name: "m2", size: "1Gi", kind: "gradle" }]) }, "agentCaches", /\[0\]\.kind must be generic or maven, got "gradle"/],
@@ -117,7 +117,7 @@ describe("configuration", () => {
         ["a no-proxy entry with a port", { jenkinsProxy: "http://proxy:3128", jenkinsNoProxy: "git.corp:443" }, "jenkinsNoProxy", /"git\.corp:443" must be a host name/],
         ["a no-proxy entry with a quote", { jenkinsProxy: "http://proxy:3128", jenkinsNoProxy: "a'b" }, "jenkinsNoProxy", /"a'b" must be a host name/],
         ["a node selector without a value", { agentTemplates: template({ nodeSelector: { "kubernetes.io/os": "" } }) }, "agentTemplates",
-            /\[0\]\.nodeSelector "kubernetes\.io\/os": "" needs a label key and a value/],
+            /\[0\]\.nodeSelector "kubernetes\.io\/os" needs a value \(the kubernetes plugin ignores empty ones\)/],
         ["a Jenkins name too long for its agent Service", { jenkinsName: "j".repeat(60) }, "jenkinsName", /the agent Service j+-agent must have at most 63/],
     ];
     for (const [what, overrides, key, pattern] of cases) {

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { CascDocument } from "../lib/jcasc";
-import { CONFIG_CHECKSUM_ANNOTATION } from "../policy/lib/conventions";
+import { CONFIG_CHECKSUM_ANNOTATION } from "../policy/shared/conventions";
 import { evaluate, Evaluation, MOCK_PASSWORD } from "./harness/evaluate";
 import { manifest, manifests } from "./helpers";
 import type { IDeployment } from "kubernetes-models/apps/v1" with { "resolution-mode": "import" };

@@ -1,6 +1,6 @@
 // Reading the Kubernetes cloud out of a JCasC ConfigMap, as the stack writes it.
 import * as YAML from "yaml";
-import { CASC_KEY } from "./conventions";
+import { CASC_KEY } from "../shared/conventions";
 
 export interface CascContainerView {
     name?: string;

@@ -1,5 +1,5 @@
 // The resource checks several rules share: requests and limits of one container.
-import { parseQuantity } from "./quantity";
+import { parseQuantity } from "../shared/quantity";
 
 /** A container's resources as the rules read them (Kubernetes or JCasC shape, normalised). */
 export interface ResourceSettings {

@@ -2,7 +2,7 @@
 // memory limit at or above a floor (the seed's OOM-killed agents and ClosedChannelException).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { cascText, kubernetesClouds } from "../lib/casc";
-import { AGENT_POD_LABEL } from "../lib/conventions";
+import { AGENT_POD_LABEL } from "../shared/conventions";
 import { fromKubernetes, resourceProblems } from "../lib/resources";
 import { allContainers, describe, podOf } from "../lib/workloads";
 

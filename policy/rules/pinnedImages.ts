@@ -1,7 +1,7 @@
 // Rule 4: images are pinned (a tag other than latest, or a digest), in workloads and agent templates.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { cascTemplatesOf } from "../lib/casc";
-import { unpinnedImageReason } from "../lib/images";
+import { unpinnedImageReason } from "../shared/images";
 import { allContainers, describe, podOf } from "../lib/workloads";
 
 export const pinnedImages: ResourceValidationPolicy = {

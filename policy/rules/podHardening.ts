@@ -2,8 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { cascTemplatesOf } from "../lib/casc";
 import { allContainers, describe, podOf } from "../lib/workloads";
-
-const DOCKER_SOCKET = "/var/run/docker.sock";
+import { DOCKER_SOCKET } from "../shared/conventions";
 
 export const podHardening: ResourceValidationPolicy = {
     name: "pod-hardening",

@@ -1,7 +1,7 @@
 // Rule 6: one writer on JENKINS_HOME: a workload that mounts the Jenkins home claim runs one
 // replica, and a Deployment uses the Recreate strategy (a rolling update would run two).
 import { StackValidationPolicy } from "@pulumi/policy";
-import { JENKINS_HOME_LABEL } from "../lib/conventions";
+import { JENKINS_HOME_LABEL } from "../shared/conventions";
 import { describe, ObjectMetaView, podOf } from "../lib/workloads";
 
 interface WorkloadSpecView { replicas?: number; strategy?: { type?: string } }

@@ -137,7 +137,7 @@ describe("the real engine and analyzer (pulumi preview --policy-pack policy)", f
         assert.notStrictEqual(run.status, 0, describeRun(run));
         assert.match(run.output, /Invalid configuration for stack dev \(2 problems\); nothing was deployed/, describeRun(run));
         assert.match(run.output, /jenkins-on-k8s:serviceNodePort: 40000 is outside the NodePort range 30000-32767/);
-        assert.match(run.output, /jenkins-on-k8s:jenkinsImage: image must be pinned/);
+        assert.match(run.output, /jenkins-on-k8s:jenkinsImage: must be pinned/);
         assert.ok(!run.output.includes("kubernetes:apps/v1:Deployment"), "no resource was planned");
     });
 

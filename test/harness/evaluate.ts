@@ -71,6 +71,8 @@ export interface EvaluateOptions {
      * config validation would refuse, to prove the policy pack catches them on its own.
      */
     mutate?: (config: StackConfig) => void;
+    /** Receives config warnings (by default they go to Pulumi's log, i.e. the console under mocks). */
+    onWarning?: (key: string, message: string) => void;
 }
 
 export interface Evaluation {
@@ -211,7 +213,7 @@ export async function evaluate(stack: string, options: EvaluateOptions = {}): Pr
 
     let stackOutputs: StackOutputs;
     try {
-        const config = loadConfig();
+        const config = loadConfig(undefined, options.onWarning);
         options.mutate?.(config);
         stackOutputs = createStack(config, stack);
     } finally {

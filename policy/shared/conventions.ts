@@ -15,3 +15,6 @@ export const JENKINS_HOME_LABEL = "jenkins-on-k8s/jenkins-home";
 
 /** Pod-template annotation whose change restarts the controller when its configuration changes. */
 export const CONFIG_CHECKSUM_ANNOTATION = "jenkins-on-k8s/config-checksum";
+
+/** Where nodes have the Docker socket; agent templates mount it only when asked, and pod-hardening flags it. */
+export const DOCKER_SOCKET = "/var/run/docker.sock";

@@ -1,0 +1,65 @@
+// Typed stack configuration: the key table (keys.ts), a reader that collects every problem
+// (reader.ts), one module per area, and the shared rules (rules.ts). loadConfig reads and
+// validates every key and reports every problem in ONE error before the program registers any
+// resource; values that are legal but almost surely mistakes become Pulumi warnings.
+import * as pulumi from "@pulumi/pulumi";
+import { checkQuotaRoom, readAgents } from "./agents";
+import { readExternalAccess } from "./externalAccess";
+import { readJenkins } from "./jenkins";
+import { PROJECT } from "./keys";
+import { ConfigError, ConfigSource, pulumiConfigSource, Reader, unknownKeyProblems } from "./reader";
+import { readStorage } from "./storage";
+import { StackConfig } from "./types";
+
+export { CONFIG_KEYS, isDeclared, KeySpec, KeyType, PROJECT, REQUIRED_PLUGINS } from "./keys";
+export { ConfigError, ConfigProblem, ConfigSource, pulumiConfigSource } from "./reader";
+export { AGENT_WORKDIR, TEMPLATE_FIELD_RULES } from "./templates";
+export * from "./types";
+
+/** Where warnings go: Pulumi's log in the program, a list in tests. */
+export type WarningSink = (key: string, message: string) => void;
+
+const pulumiWarnings: WarningSink = (key, message) => void pulumi.log.warn(`${PROJECT}:${key}: ${message}`);
+
+/** Objects that two keys could name alike, in the same namespace. */
+function nameClashes(r: Reader, cfg: StackConfig): void {
+    const { storage, jenkins, agents, externalAccess } = cfg;
+    if (storage.provisioner && storage.provisioner.namespace === jenkins.namespace && !r.bad("nfsProvisionerNamespace", "jenkinsNamespace")) {
+        r.problem("nfsProvisionerNamespace", `must differ from jenkinsNamespace (${jenkins.namespace}): each is created by the stack`);
+    }
+    if (agents.separateNamespace && agents.namespace === storage.provisioner?.namespace && !r.bad("agentNamespace", "nfsProvisionerNamespace")) {
+        r.problem("agentNamespace", `must differ from nfsProvisionerNamespace (${agents.namespace})`);
+    }
+    if (externalAccess && !r.bad("externalAccessServiceAccount")) {
+        // The external ServiceAccount and its RoleBinding live in the agent namespace.
+        if (externalAccess.serviceAccount === jenkins.serviceAccount && !agents.separateNamespace) {
+            r.problem("externalAccessServiceAccount", `must differ from jenkinsServiceAccount (${jenkins.serviceAccount}): both are in namespace ${agents.namespace}`);
+        }
+        if (externalAccess.serviceAccount === `${jenkins.name}-agents`) {
+            r.problem("externalAccessServiceAccount", `must not be ${jenkins.name}-agents: that is the name of the controller's RoleBinding in namespace ${agents.namespace}`);
+        }
+    }
+}
+
+/**
+ * Reads and validates the whole configuration. Throws one ConfigError naming every bad key; call
+ * it before creating any resource. Warnings go to `warn` (Pulumi's log by default).
+ */
+export function loadConfig(source: ConfigSource = pulumiConfigSource(), warn: WarningSink = pulumiWarnings): StackConfig {
+    const r = new Reader(source);
+    unknownKeyProblems(r, source.keys());
+    const storage = readStorage(r);
+    const jenkins = readJenkins(r);
+    const agents = readAgents(r, jenkins.namespace);
+    const externalAccess = readExternalAccess(r);
+    const cfg: StackConfig = { storage, jenkins, agents, externalAccess };
+    nameClashes(r, cfg);
+    checkQuotaRoom(r, jenkins, agents);
+    if (r.problems.length > 0) {
+        throw new ConfigError(r.problems);
+    }
+    for (const { key, message } of r.warnings) {
+        warn(key, message);
+    }
+    return cfg;
+}
