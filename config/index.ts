@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkQuotaRoom, readAgents } from "./agents";
 import { readExternalAccess } from "./externalAccess";
 import { readJenkins } from "./jenkins";
-import { PROJECT } from "./keys";
+import { CONFIG_KEYS, PROJECT } from "./keys";
 import { ConfigError, ConfigSource, pulumiConfigSource, Reader, unknownKeyProblems } from "./reader";
 import { readStorage } from "./storage";
 import { StackConfig } from "./types";
@@ -42,6 +42,38 @@ function nameClashes(r: Reader, cfg: StackConfig): void {
 }
 
 /**
+ * Keys the stack stores as secrets although the stack writes their values into Kubernetes objects
+ * in plain text (ConfigMaps, pod specs): refused, rather than dropping the secrecy without a word.
+ */
+function secretsWrittenInPlainText(r: Reader): void {
+    for (const key of r.source.keys()) {
+        if (Object.hasOwn(CONFIG_KEYS, key) && !CONFIG_KEYS[key].secret && r.source.isSecret(key)) {
+            r.problem(key, "is stored as a secret, but the stack writes it into Kubernetes objects in plain text: set it without --secret, " +
+                "and keep credentials out of it");
+        }
+    }
+}
+
+/** Settings of a feature that is switched off: legal, but almost surely a mistake. */
+function unusedSettings(r: Reader, cfg: StackConfig): void {
+    const unused = (keys: string[], why: string) => {
+        for (const key of keys.filter(k => r.isSet(k))) {
+            r.warn(key, `is ignored: ${why}`);
+        }
+    };
+    if (!cfg.storage.provisioner) {
+        unused(["nfsServer", "nfsPath", "nfsProvisionerName", "nfsProvisionerImage", "nfsProvisionerNamespace", "storageClassDefault",
+            "storageArchiveOnDelete", "storageReclaimPolicy", "storageMountOptions"], "nfsProvisionerEnabled is false (the stack uses an existing StorageClass)");
+    }
+    if (!cfg.externalAccess) {
+        unused(["externalAccessServiceAccount", "externalAccessApiServer"], "externalAccessEnabled is false");
+    }
+    if (cfg.agents.templates.length === 0 && !r.bad("agentTemplates")) {
+        r.warn("agentTemplates", "is an empty list: no agent can start, and builds wait forever");
+    }
+}
+
+/**
  * Reads and validates the whole configuration. Throws one ConfigError naming every bad key; call
  * it before creating any resource. Warnings go to `warn` (Pulumi's log by default).
  */
@@ -55,6 +87,8 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), warn: Wa
     const cfg: StackConfig = { storage, jenkins, agents, externalAccess };
     nameClashes(r, cfg);
     checkQuotaRoom(r, jenkins, agents);
+    secretsWrittenInPlainText(r);
+    unusedSettings(r, cfg);
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }

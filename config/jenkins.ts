@@ -56,9 +56,13 @@ function readProxy(r: Reader): JenkinsConfig["proxy"] {
     } catch {
         url = undefined;
     }
-    if (!url || url.protocol !== "http:" || url.pathname !== "/" || url.search !== "" || url.username !== "" || url.password !== "") {
-        // show() masks credentials: the message never repeats a password.
-        r.problem("jenkinsProxy", `${show(text)} must be http://host:port (no path, no credentials)`);
+    if (text.includes("@")) {
+        // Never repeat a value that holds credentials, even masked.
+        r.problem("jenkinsProxy", "must not hold credentials: Jenkins' proxy takes them apart from the URL, and this stack does not set them");
+        return undefined;
+    }
+    if (!url || url.protocol !== "http:" || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.port === "0") {
+        r.problem("jenkinsProxy", `${show(text)} must be http://host:port (no path; a port from 1 to 65535)`);
         return undefined;
     }
     for (const entry of noProxy) {

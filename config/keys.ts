@@ -42,8 +42,8 @@ const DEFAULT_JAVA_OPTS =
 /** The plugins a working controller needs; pinned like the upstream Helm chart pins them. */
 export const REQUIRED_PLUGINS = ["kubernetes", "workflow-aggregator", "git", "configuration-as-code"] as const;
 
-const CPU_RULE = "a CPU quantity above zero (`500m`, `2`)";
-const MEMORY_RULE = "a memory quantity above zero, in bytes (`512Mi`, `2Gi`; not `512m`, which is millibytes)";
+const CPU_RULE = "a CPU quantity above zero (`500m`, `2`), no spaces";
+const MEMORY_RULE = "a memory quantity above zero, no spaces (`512Mi`, `2Gi`; not `512m`, which is millibytes)";
 
 function resourceKeys(prefix: string, area: string, what: string, d: [string, string, string, string]) {
     return {
@@ -134,7 +134,7 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     jenkinsHomeSize: {
         area: "jenkins", type: "string", default: "5Gi",
         description: "Size of the ReadWriteMany claim holding JENKINS_HOME.",
-        rule: "a storage quantity above zero, in bytes (`5Gi`, not `5m`)",
+        rule: "a storage quantity above zero, no spaces (`5Gi`, not `5m`)",
     },
     jenkinsHomeProtect: {
         area: "jenkins", type: "boolean", default: false,
@@ -156,7 +156,7 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     jenkinsTimezone: {
         area: "jenkins", type: "string", default: "Asia/Shanghai",
         description: "IANA time zone of the controller (TZ and -Duser.timezone).",
-        rule: "an IANA time zone, exactly as spelled in the tz database (case matters)",
+        rule: "an IANA time zone by its canonical name, spelled exactly (case matters on Linux and in Java; aliases and offsets are refused)",
     },
     jenkinsAdminUser: {
         area: "jenkins", type: "string", default: "admin",
@@ -193,7 +193,7 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     jenkinsProxy: {
         area: "jenkins", type: "string", default: "",
         description: "HTTP proxy for plugin downloads and Jenkins, as http://host:port (empty: none).",
-        rule: "`http://host:port`, no path; credentials are refused (and masked in errors)",
+        rule: "`http://host:port`, no path, a port from 1 to 65535; a value with credentials is refused and never repeated in errors",
     },
     jenkinsNoProxy: {
         area: "jenkins", type: "string", default: "",

@@ -15,7 +15,7 @@ export interface ConfigProblem {
 
 /** One line per problem whatever a value held: control characters escaped, never a raw newline. */
 function oneLine(text: string): string {
-    return text.replace(/[\u0000-\u001f\u007f]/g, c => JSON.stringify(c).slice(1, -1));
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
@@ -81,7 +81,19 @@ export class Reader {
     constructor(readonly source: ConfigSource) {}
 
     problem(key: string, message: string): void {
-        this.problems.push({ key, message });
+        this.problems.push({ key, message: this.hideSecret(key, message) });
+    }
+
+    /** A message about a key stored as a secret never shows its value, nor part of a structured one. */
+    private hideSecret(key: string, message: string): string {
+        const raw = Object.hasOwn(CONFIG_KEYS, key) && this.source.isSecret(key) ? this.source.get(key) : undefined;
+        if (raw === undefined || raw === "") {
+            return message;
+        }
+        if (CONFIG_KEYS[key].type === "object" || CONFIG_KEYS[key].type === "array") {
+            return "has a problem; details hidden because the value is stored as a secret";
+        }
+        return message.split(show(raw)).join("[secret]").split(raw).join("[secret]");
     }
 
     /** A value that is legal but almost surely a mistake. */
@@ -100,7 +112,7 @@ export class Reader {
     }
 
     private raw(key: string): string | undefined {
-        if (!(key in CONFIG_KEYS)) {
+        if (!Object.hasOwn(CONFIG_KEYS, key)) {
             throw new Error(`internal: config key ${key} is not declared in CONFIG_KEYS`);
         }
         return this.source.get(key);
@@ -220,12 +232,22 @@ export class Reader {
 
     /** A NodePort key; 0 means "none" when allowZero. */
     nodePort(key: string, allowZero = false): number | undefined {
-        const value = this.integer(key, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+        const raw = this.raw(key);
+        const fallback = CONFIG_KEYS[key].default;
+        if (raw === undefined) {
+            return fallback === 0 ? undefined : fallback as number;
+        }
+        const text = raw.trim();
+        if (!/^[0-9]+$/.test(text)) {
+            this.problem(key, `must be an integer, got ${show(raw)}`);
+            return undefined;
+        }
+        const value = Number(text);
         if (value === 0 && allowZero) {
             return undefined;
         }
-        if (value !== undefined && (value < 30000 || value > 32767)) {
-            this.problem(key, `${value} is outside the NodePort range 30000-32767`);
+        if (value < 30000 || value > 32767) {
+            this.problem(key, `${text.length > 12 ? `${text.slice(0, 12)}...` : text} is outside the NodePort range 30000-32767`);
             return undefined;
         }
         return value;
@@ -260,7 +282,7 @@ export class ItemReader {
     ) {
         for (const field of Object.keys(item)) {
             if (!allowed.includes(field)) {
-                this.problem(field, `is not a known field (known: ${allowed.join(", ")})`);
+                this.problem("", `has ${show(field)}, which is not a known field (known: ${allowed.join(", ")})`);
             }
         }
     }
@@ -360,11 +382,11 @@ function editDistance(a: string, b: string): number {
 export function unknownKeyProblems(r: Reader, keys: string[]): void {
     const known = Object.keys(CONFIG_KEYS);
     for (const key of keys) {
-        if (key in CONFIG_KEYS) {
+        if (Object.hasOwn(CONFIG_KEYS, key)) {
             continue;
         }
         const nearest = known.map(k => ({ k, d: editDistance(key, k) })).sort((x, y) => x.d - y.d)[0];
-        r.problem(key, "is not a configuration key of this project" +
+        r.problem(key.length > 80 ? `${key.slice(0, 77)}...` : key, "is not a configuration key of this project" +
             (nearest && nearest.d <= 3 ? ` (did you mean ${nearest.k}?)` : ""));
     }
 }

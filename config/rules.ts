@@ -4,10 +4,23 @@ import { invalidImageReason, unpinnedImageReason } from "../policy/shared/images
 import { parseQuantity } from "../policy/shared/quantity";
 import { ContainerResources } from "./types";
 
+/**
+ * Credentials in URLs or `user:password@host` forms, masked: everything of a word up to its last
+ * '@' (after any `scheme://`) becomes ***. Conservative: an e-mail address is masked too.
+ */
+export function maskCredentials(text: string): string {
+    return text.replace(/\S*@\S*/g, word => {
+        const at = word.lastIndexOf("@");
+        const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(word);
+        const start = scheme && scheme[0].length <= at ? scheme[0].length : 0;
+        return `${word.slice(0, start)}***${word.slice(at)}`;
+    });
+}
+
 /** How a value appears in a message: quoted, control characters escaped, credentials masked, bounded. */
 export function show(value: unknown): string {
     const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
-    const masked = text.replace(/(\/\/)[^/@\s]*@/g, "$1***@");
+    const masked = maskCredentials(text);
     const clipped = masked.length > 120 ? `${masked.slice(0, 117)}...` : masked;
     return JSON.stringify(clipped);
 }
@@ -81,6 +94,9 @@ export type QuantityKind = "cpu" | "memory" | "storage";
  * the classic slip for Mi, and Kubernetes would read 512m as half a byte.
  */
 export function quantityProblem(value: unknown, kind: QuantityKind): string | undefined {
+    if (typeof value === "string" && value !== value.trim()) {
+        return `${show(value)} has spaces around it, which Kubernetes refuses`;
+    }
     const amount = parseQuantity(value);
     if (amount === undefined) {
         return `${show(value)} is not a Kubernetes quantity (e.g. ${kind === "cpu" ? "500m, 2" : "512Mi, 5Gi"})`;
@@ -88,20 +104,24 @@ export function quantityProblem(value: unknown, kind: QuantityKind): string | un
     if (amount <= 0) {
         return `${show(value)} must be above zero`;
     }
-    if (kind !== "cpu" && (/m$/.test(String(value).trim()) || !Number.isInteger(amount))) {
-        return `${show(value)} is not a whole number of bytes (did you mean ${String(value).replace(/m$/, "Mi")}?)`;
+    if (kind !== "cpu" && /m$/.test(String(value))) {
+        return `${show(value)} counts millibytes (did you mean ${String(value).replace(/m$/, "Mi")}?)`;
     }
     return undefined;
 }
 
-/** Limits at least their requests, per resource; problems by the side and resource that is wrong. */
+/** A limit at least its request; why not, when both parse. */
+export function limitBelowRequest(request: string | undefined, limit: string | undefined): string | undefined {
+    const r = parseQuantity(request);
+    const l = parseQuantity(limit);
+    return r !== undefined && l !== undefined && l < r ? `${limit} is below the request ${request}` : undefined;
+}
+
+/** Limits at least their requests, per resource; problems by the resource that is wrong. */
 export function limitsBelowRequests(resources: ContainerResources): { kind: "cpu" | "memory"; message: string }[] {
     return (["cpu", "memory"] as const).flatMap(kind => {
-        const request = parseQuantity(resources.requests[kind]);
-        const limit = parseQuantity(resources.limits[kind]);
-        return request !== undefined && limit !== undefined && limit < request
-            ? [{ kind, message: `${resources.limits[kind]} is below the request ${resources.requests[kind]}` }]
-            : [];
+        const message = limitBelowRequest(resources.requests[kind], resources.limits[kind]);
+        return message ? [{ kind, message }] : [];
     });
 }
 
@@ -115,16 +135,30 @@ export function imageProblem(image: string): string | undefined {
     return unpinned ? `must be pinned: ${unpinned}` : undefined;
 }
 
+/** UTC by its names that Intl does not list among zones. */
+const UTC_NAMES = ["UTC", "Etc/UTC", "GMT", "Etc/GMT"];
+
 /**
- * An IANA time zone spelled as the tz database spells it. Intl accepts any case, but Linux's
- * /usr/share/zoneinfo and Java match names exactly and silently fall back to UTC.
+ * An IANA time zone by its canonical name, spelled exactly. Intl accepts any case and old
+ * aliases, but Linux's /usr/share/zoneinfo and Java match names exactly and silently fall back to
+ * UTC; an alias's spelling cannot be checked here, so the canonical name is asked for instead.
  */
 export function timezoneProblem(value: string): string | undefined {
+    let canonical: string;
     try {
-        new Intl.DateTimeFormat("en-US", { timeZone: value });
+        canonical = new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
     } catch {
         return `${show(value)} is not an IANA time zone (e.g. UTC, Asia/Shanghai)`;
     }
-    const exact = Intl.supportedValuesOf("timeZone").find(z => z.toLowerCase() === value.toLowerCase());
-    return exact !== undefined && exact !== value ? `${show(value)} is spelled ${show(exact)} in the tz database (case matters on Linux and in Java)` : undefined;
+    const zones = [...Intl.supportedValuesOf("timeZone"), ...UTC_NAMES];
+    if (zones.includes(value) || canonical === value) {
+        return undefined;
+    }
+    const sameName = zones.find(z => z.toLowerCase() === value.toLowerCase());
+    if (sameName !== undefined) {
+        return `${show(value)} is spelled ${show(sameName)} in the tz database (case matters on Linux and in Java)`;
+    }
+    return /^[A-Za-z]/.test(canonical)
+        ? `${show(value)} is an alias: use its canonical name ${show(canonical)}`
+        : `${show(value)} is an offset, not a time zone (e.g. UTC, Asia/Shanghai)`;
 }

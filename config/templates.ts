@@ -1,8 +1,9 @@
 // agentTemplates: the Kubernetes cloud's pod templates, as typed data.
+import * as path from "path";
 import { DOCKER_SOCKET } from "../policy/shared/conventions";
 import { isRecord, ItemReader, Reader } from "./reader";
 import {
-    dnsLabelProblem, imageProblem, labelKeyProblem, labelValueProblem, limitsBelowRequests, quantityProblem, QuantityKind, show,
+    dnsLabelProblem, imageProblem, labelKeyProblem, labelValueProblem, limitBelowRequest, limitsBelowRequests, quantityProblem, QuantityKind, show,
 } from "./rules";
 import { AgentCache, AgentContainer, AgentTemplate, AgentVolume, ContainerResources } from "./types";
 
@@ -27,8 +28,8 @@ export const TEMPLATE_FIELD_RULES: readonly [string, string][] = [
     ["containers[].image", "a valid image reference, pinned to a tag other than `latest` or a digest"],
     ["containers[].command, args", "a string (one command line) or a list (joined with the quoting the plugin's splitter reads; an element may not hold both `'` and `\"`)"],
     ["containers[].env", "a map of variable names (letters, digits, `_`, `-`, `.`, not starting with a digit) to strings; written exactly as given (`${...}` is not expanded by JCasC)"],
-    ["containers[].resources", "requests and limits of cpu and memory, all four required, limits at least requests; optional `ephemeral-storage` request and limit; memory and storage in bytes"],
-    ["volumes[]", "exactly one of `cache` (a name from agentCaches) or `emptyDir: true` (optional `memory`); an absolute `mountPath`, unique in the template and not the agent workspace"],
+    ["containers[].resources", "requests and limits of cpu and memory, all four required; optional `ephemeral-storage` request and limit; every limit at least its request; quantities above zero, no spaces, no millibytes"],
+    ["volumes[]", "exactly one of `cache` (a name from agentCaches) or `emptyDir: true` (optional `memory`); an absolute `mountPath`, compared as the plugin tidies it (`/a/` is `/a`), unique in the template and not the agent workspace `/home/jenkins/agent`"],
 ];
 
 /**
@@ -130,6 +131,10 @@ function readResources(it: ItemReader): { resources: ContainerResources; ephemer
         for (const { kind, message } of limitsBelowRequests(resources)) {
             it.problem(`resources.limits.${kind}`, message);
         }
+        const ephemeralLimit = limitBelowRequest(ephemeral.request, ephemeral.limit);
+        if (ephemeralLimit) {
+            it.problem("resources.limits.ephemeral-storage", ephemeralLimit);
+        }
     }
     return { resources, ...(ephemeral.request || ephemeral.limit ? { ephemeralStorage: ephemeral } : {}) };
 }
@@ -147,14 +152,21 @@ function readContainer(it: ItemReader): AgentContainer {
     };
 }
 
-function readVolume(it: ItemReader, caches: AgentCache[]): AgentVolume | undefined {
-    const mountPath = it.checked("mountPath", v => v.startsWith("/") ? undefined : `${show(v)} must be absolute`);
+/** A mount path as the kubernetes plugin uses it (PodTemplateBuilder tidies paths): /a//b/ is /a/b. */
+function tidyPath(value: string): string {
+    const tidy = path.posix.normalize(value);
+    return tidy.length > 1 ? tidy.replace(/\/$/, "") : tidy;
+}
+
+function readVolume(it: ItemReader, caches: AgentCache[], cachesBad: boolean): AgentVolume | undefined {
+    const mountPath = tidyPath(it.checked("mountPath", v => v.startsWith("/") ? undefined : `${show(v)} must be absolute`));
     if (it.has("cache") === it.has("emptyDir")) {
         it.problem("", "must set exactly one of cache (a name from agentCaches) or emptyDir: true");
         return undefined;
     }
     if (it.has("cache")) {
-        const cache = it.checked("cache", v => caches.some(c => c.name === v) ? undefined : `${show(v)} is not declared in agentCaches`);
+        // When agentCaches itself is wrong, that is the one problem to report.
+        const cache = it.checked("cache", v => cachesBad || caches.some(c => c.name === v) ? undefined : `${show(v)} is not declared in agentCaches`);
         return { type: "cache", cache, mountPath };
     }
     if (it.raw("emptyDir") !== true) {
@@ -201,7 +213,8 @@ function readList<T>(r: Reader, it: ItemReader, field: string, fields: readonly 
 }
 
 export function readTemplates(r: Reader, inboundImage: string, jnlpResources: ContainerResources, caches: AgentCache[]): AgentTemplate[] {
-    const raw = r.structured("agentTemplates") ?? DEFAULT_TEMPLATES;
+    const set = r.structured("agentTemplates");
+    const raw = set === undefined ? DEFAULT_TEMPLATES : set;
     if (!Array.isArray(raw)) {
         if (!r.bad("agentTemplates")) {
             r.problem("agentTemplates", "must be a list of pod templates");
@@ -217,7 +230,7 @@ export function readTemplates(r: Reader, inboundImage: string, jnlpResources: Co
         const it = new ItemReader(r, "agentTemplates", `[${i}]`, item, TEMPLATE_FIELDS);
         const name = it.checked("name", dnsLabelProblem);
         const label = it.string("label");
-        if (name !== "" && templates.some(t => t.name === name)) {
+        if (name !== "" && dnsLabelProblem(name) === undefined && templates.some(t => t.name === name)) {
             it.problem("name", `${show(name)} is used by another template`);
         }
         const labels = label.split(/\s+/).filter(l => l !== "");
@@ -238,9 +251,10 @@ export function readTemplates(r: Reader, inboundImage: string, jnlpResources: Co
         const jnlp = containers.find(c => c.name === "jnlp") ?? {
             name: "jnlp", image: inboundImage, workingDir: AGENT_WORKDIR, ttyEnabled: false, env: {}, resources: jnlpResources,
         };
-        const volumes = readList(r, it, "volumes", VOLUME_FIELDS, v => readVolume(v, caches));
+        const volumes = readList(r, it, "volumes", VOLUME_FIELDS, v => readVolume(v, caches, r.bad("agentCaches")));
         const mountDockerSocket = it.boolean("mountDockerSocket", false);
-        // Two volumes on one path fail pod creation; the workspace volume is mounted at the agent's workdir.
+        // Two volumes on one path fail pod creation; the workspace volume is mounted at the agent's
+        // workdir (a volume there would replace it: every build would share one workspace).
         const taken = [AGENT_WORKDIR, ...(mountDockerSocket ? [DOCKER_SOCKET] : [])];
         volumes.forEach((v, j) => {
             if (v.mountPath !== "" && (taken.includes(v.mountPath) || volumes.findIndex(x => x.mountPath === v.mountPath) < j)) {

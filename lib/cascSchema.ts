@@ -3,6 +3,7 @@
 // pinned tags by scripts/generateCascSchema.ts; tests and CI read only the committed file.
 import * as fs from "fs";
 import * as path from "path";
+import { splitJavaOpts } from "./jvm";
 
 /** Where a fact was read: repository@tag:path#Lline. */
 export type Provenance = string;
@@ -201,9 +202,11 @@ export function checkCasc(doc: unknown, schema: CascSchema = cascSchema()): stri
  */
 export function checkJavaOpts(javaOpts: string, schema: CascSchema = cascSchema()): string[] {
     const known = new Set(schema.launcher.systemProperties);
-    return [...javaOpts.matchAll(/(?:^|\s)-D((?:hudson|jenkins)\.[^=\s]+)/g)]
-        .map(m => m[1])
-        .filter(name => !known.has(name))
+    const split = splitJavaOpts(javaOpts);
+    const words = "words" in split ? split.words : [];
+    return words
+        .map(word => /^-D((?:hudson|jenkins)\.[^=]+)/.exec(word)?.[1])
+        .filter((name): name is string => name !== undefined && !known.has(name))
         .map(name => `-D${name}: core ${schema.sources.core.tag} reads no such system property`);
 }
 

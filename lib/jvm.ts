@@ -18,6 +18,53 @@ function parseJvmSize(text: string): number | undefined {
     return match ? Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()] : undefined;
 }
 
+/**
+ * JAVA_OPTS split into JVM arguments the way the image does it: jenkins.sh (and
+ * jenkins-plugin-cli.sh) pipe it through `xargs`, which groups '...' and "..." and honours
+ * backslashes outside quotes. An unbalanced quote makes xargs fail, and the image then starts
+ * Java with no JAVA_OPTS at all: no heap cap, no time zone, no proxy.
+ */
+export function splitJavaOpts(text: string): { words: string[] } | { error: string } {
+    const words: string[] = [];
+    let current = "";
+    let inWord = false;
+    let quote: string | undefined;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote) {
+                quote = undefined;
+            } else if (c === "\n") {
+                return { error: "has a line break inside quotes, which xargs refuses" };
+            } else {
+                current += c;
+            }
+        } else if (c === "'" || c === "\"") {
+            quote = c;
+            inWord = true;
+        } else if (c === "\\" && i + 1 < text.length) {
+            current += text[++i];
+            inWord = true;
+        } else if (/\s/.test(c)) {
+            if (inWord) {
+                words.push(current);
+            }
+            current = "";
+            inWord = false;
+        } else {
+            current += c;
+            inWord = true;
+        }
+    }
+    if (quote) {
+        return { error: `has an unbalanced ${quote}: the image's xargs would fail and Java would start without any of these options` };
+    }
+    if (inWord) {
+        words.push(current);
+    }
+    return { words };
+}
+
 /** How the options size the heap; the last option of a kind wins, as in HotSpot. */
 export interface HeapSizing {
     /** Maximum heap in bytes for a container with the given limit. */
@@ -31,9 +78,13 @@ export interface HeapSizing {
  * cannot be read. -Xmx / -XX:MaxHeapSize win over -XX:MaxRAMPercentage (HotSpot's precedence).
  */
 export function heapSizing(javaOpts: string, limitBytes: number): HeapSizing | { error: string } {
+    const split = splitJavaOpts(javaOpts);
+    if ("error" in split) {
+        return split;
+    }
     let explicit: HeapSizing | undefined;
     let percentage: HeapSizing | undefined;
-    for (const option of javaOpts.split(/\s+/).filter(o => o !== "")) {
+    for (const option of split.words) {
         const xmx = /^-Xmx(.*)$/.exec(option) ?? /^-XX:MaxHeapSize=(.*)$/.exec(option);
         if (xmx) {
             const bytes = parseJvmSize(xmx[1]);

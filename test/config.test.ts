@@ -89,7 +89,7 @@ describe("configuration", () => {
         ["a template with an unpinned image", { agentTemplates: template({ containers: [{ name: "c", image: "maven", resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } }] }) },
             "agentTemplates", /\[0\]\.containers\[0\]\.image must be pinned: "maven" has no tag/],
         ["a template with an unknown field", { agentTemplates: template({ privileged: true }) },
-            "agentTemplates", /\[0\]\.privileged is not a known field/],
+            "agentTemplates", /\[0\] has "privileged", which is not a known field/],
         ["a template mounting an undeclared cache", { agentTemplates: template({ volumes: [{ cache: "gradle", mountPath: "/cache" }] }) },
             "agentTemplates", /\[0\]\.volumes\[0\]\.cache "gradle" is not declared in agentCaches/],
         ["a volume that is neither cache nor emptyDir", { agentTemplates: template({ volumes: [{ mountPath: "/cache" }] }) },

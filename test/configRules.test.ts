@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { ConfigError } from "../config";
+import { maskCredentials } from "../config/rules";
 import { joinCommandLine } from "../config/templates";
 import { CascDocument } from "../lib/jcasc";
 import { evaluate, Evaluation } from "./harness/evaluate";
@@ -33,8 +34,13 @@ const CASES: Case[] = [
     ["a zero size", { jenkinsHomeSize: "0" }, "jenkinsHomeSize", /"0" must be above zero/, { jenkinsHomeSize: "1Gi" }],
     ["a zero cache size", { agentCaches: JSON.stringify([{ name: "maven-repo", size: "0Gi", kind: "maven" }]) }, "agentCaches",
         /\[0\]\.size "0Gi" must be above zero/, { agentCaches: JSON.stringify([{ name: "maven-repo", size: "1Gi", kind: "maven" }]) }],
-    ["memory in millibytes", { agentJnlpMemoryLimit: "512m" }, "agentJnlpMemoryLimit", /"512m" is not a whole number of bytes \(did you mean 512Mi\?\)/,
+    ["memory in millibytes", { agentJnlpMemoryLimit: "512m" }, "agentJnlpMemoryLimit", /"512m" counts millibytes \(did you mean 512Mi\?\)/,
         { agentJnlpMemoryLimit: "512Mi" }],
+    ["a size with spaces around it", { jenkinsHomeSize: " 5Gi " }, "jenkinsHomeSize", /" 5Gi " has spaces around it/, { jenkinsHomeSize: "1.5Gi" }],
+    ["an ephemeral-storage limit below its request", { agentTemplates: templates({}, { resources: {
+        requests: { ...RESOURCES.requests, "ephemeral-storage": "4Gi" }, limits: { ...RESOURCES.limits, "ephemeral-storage": "1Gi" } } }) },
+        "agentTemplates", /\[0\]\.containers\[0\]\.resources\.limits\.ephemeral-storage 1Gi is below the request 4Gi/,
+        { agentTemplates: templates({}, { resources: { requests: { ...RESOURCES.requests, "ephemeral-storage": "1Gi" }, limits: { ...RESOURCES.limits, "ephemeral-storage": "4Gi" } } }) }],
     ["a template number beyond a Java int", { agentTemplates: templates({ instanceCap: 2147483648 }) }, "agentTemplates",
         /\[0\]\.instanceCap must be an integer from 1 to 2147483647/, { agentTemplates: templates({ instanceCap: 2147483647 }) }],
     ["a pod count beyond a Java int", { agentQuotaPods: "3000000000" }, "agentQuotaPods", /must be from 1 to 2147483647, got 3000000000/,
@@ -53,6 +59,12 @@ const CASES: Case[] = [
     ["two volumes on one mountPath", { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/cache" }, { emptyDir: true, mountPath: "/cache" }] }) },
         "agentTemplates", /\[0\]\.volumes\[1\]\.mountPath "\/cache" is already mounted in this template/,
         { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/cache" }, { emptyDir: true, mountPath: "/cache2" }] }) }],
+    ["two volumes on one mountPath spelled apart", { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/cache" }, { emptyDir: true, mountPath: "/cache/" }] }) },
+        "agentTemplates", /\[0\]\.volumes\[1\]\.mountPath "\/cache" is already mounted in this template/,
+        { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/cache" }, { emptyDir: true, mountPath: "/cache/sub" }] }) }],
+    ["a volume over the agent workspace, with a trailing slash", { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/home/jenkins/agent/" }] }) },
+        "agentTemplates", /\[0\]\.volumes\[0\]\.mountPath "\/home\/jenkins\/agent" is already mounted/,
+        { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/home/jenkins/agent/tools" }] }) }],
     ["a volume over the agent workspace", { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/home/jenkins/agent" }] }) },
         "agentTemplates", /\[0\]\.volumes\[0\]\.mountPath "\/home\/jenkins\/agent" is already mounted/,
         { agentTemplates: templates({ volumes: [{ emptyDir: true, mountPath: "/home/jenkins/agent2" }] }) }],
@@ -62,6 +74,15 @@ const CASES: Case[] = [
     ["an IPv4 octet over 255", { nodeAddress: "192.168.300.1" }, "nodeAddress", /"192\.168\.300\.1" is not an IPv4 address/, { nodeAddress: "192.168.30.1" }],
     ["a time zone in the wrong case", { jenkinsTimezone: "asia/shanghai" }, "jenkinsTimezone", /"asia\/shanghai" is spelled "Asia\/Shanghai" in the tz database/,
         { jenkinsTimezone: "Asia/Shanghai" }],
+    ["a time-zone alias", { jenkinsTimezone: "US/Pacific" }, "jenkinsTimezone", /"US\/Pacific" is an alias: use its canonical name "America\/Los_Angeles"/,
+        { jenkinsTimezone: "America/Los_Angeles" }],
+    ["UTC in the wrong case", { jenkinsTimezone: "utc" }, "jenkinsTimezone", /"utc" is spelled "UTC"/, { jenkinsTimezone: "UTC" }],
+    ["a bare offset for a time zone", { jenkinsTimezone: "-0500" }, "jenkinsTimezone", /"-0500" is an offset, not a time zone/, { jenkinsTimezone: "Etc/GMT+5" }],
+    ["a quoted -Xmx above the container limit", { jenkinsJavaOpts: "'-Xmx8g'" }, "jenkinsJavaOpts", /-Xmx8g gives a 8192Mi heap/, { jenkinsJavaOpts: "'-Xmx1g'" }],
+    ["a quoted property core does not read", { jenkinsJavaOpts: "'-Dhudson.typo=1'" }, "jenkinsJavaOpts", /-Dhudson\.typo: core jenkins-2\.568\.2 reads no such system property/,
+        { jenkinsJavaOpts: "'-Dhudson.slaves.NodeProvisioner.MARGIN=20'" }],
+    ["an unbalanced quote in JAVA_OPTS", { jenkinsJavaOpts: "-Dfoo='abc -Xmx1g" }, "jenkinsJavaOpts", /has an unbalanced ': the image's xargs would fail/,
+        { jenkinsJavaOpts: "-Dfoo='a b' -Xmx1g" }],
     ["-Xmx above the container limit", { jenkinsJavaOpts: "-Xmx2g" }, "jenkinsJavaOpts", /-Xmx2g gives a 2048Mi heap/, { jenkinsJavaOpts: "-Xmx1280m" }],
     ["JAVA_OPTS as a list", { jenkinsJavaOpts: JSON.stringify(["-Xmx1g"]) }, "jenkinsJavaOpts", /must be one string, not a list/, { jenkinsJavaOpts: "-Xmx1g" }],
     // Values that would silently do something else.
@@ -70,6 +91,8 @@ const CASES: Case[] = [
         { agentTemplates: templates({}, { resources: { ...RESOURCES, limits: { ...RESOURCES.limits, "ephemeral-storage": "4Gi" } } }) }],
     ["a command word with both quote characters", { agentTemplates: templates({}, { command: ["sh", "-c", "echo \"it's\""] }) }, "agentTemplates",
         /\[0\]\.containers\[0\]\.command has an element with both ' and "/, { agentTemplates: templates({}, { command: ["sh", "-c", "echo it's"] }) }],
+    ["a proxy on port 0", { jenkinsProxy: "http://proxy:0" }, "jenkinsProxy", /"http:\/\/proxy:0" must be http:\/\/host:port/, { jenkinsProxy: "http://proxy:80" }],
+    ["templates that are null", { agentTemplates: "null" }, "agentTemplates", /must be a list of pod templates/, { agentTemplates: templates() }],
     ["an admin password in plain text", { jenkinsAdminPassword: "plain-text-password-1" }, "jenkinsAdminPassword",
         /is stored in plain text: set it with `pulumi config set --secret jenkinsAdminPassword`/, {}],
     ["an admin password JCasC would expand", { jenkinsAdminPassword: "pa${ss}word-12345" }, "jenkinsAdminPassword",
@@ -138,6 +161,16 @@ describe("config rules: each class refused, its near miss accepted", () => {
         assert.deepStrictEqual(antSplit(maven.command), ["sh", "-c", "sleep 1d"]);
         assert.deepStrictEqual(antSplit(maven.args), ["it's", "", "a\"b"]);
         assert.strictEqual(joinCommandLine(["a'b\"c"]), undefined);
+    });
+
+    it("warns about settings of a feature that is off, and about an empty template list", async () => {
+        const warnings: string[] = [];
+        await evaluate("dev", { overrides: { nfsProvisionerEnabled: "false", externalAccessApiServer: "https://api:6443" },
+            onWarning: key => warnings.push(key) });
+        assert.deepStrictEqual(warnings.sort(), ["externalAccessApiServer", "nfsPath", "nfsProvisionerName", "nfsServer", "storageArchiveOnDelete", "storageClassDefault"]);
+        const empty: string[] = [];
+        await evaluate("dev", { overrides: { agentTemplates: "[]" }, onWarning: (key, message) => empty.push(`${key}: ${message}`) });
+        assert.deepStrictEqual(empty, ["agentTemplates: is an empty list: no agent can start, and builds wait forever"]);
     });
 
     it("warns, without failing, when jenkinsNoProxy is set without jenkinsProxy", async () => {
@@ -225,17 +258,48 @@ describe("config error messages", () => {
         assert.match(error.message, /nfsPath: "exports\\n  - jenkins-on-k8s:forged: looks real" must be an absolute path/);
     });
 
-    it("mask credentials in a proxy URL", async () => {
-        const error = await configErrorOf("dev", { overrides: { jenkinsProxy: "http://alice:s3cret@proxy.corp:3128" } });
-        assertProblem(error, "jenkinsProxy", /"http:\/\/\*\*\*@proxy\.corp:3128" must be http:\/\/host:port \(no path, no credentials\)/);
-        assert.ok(!error.message.includes("s3cret") && !error.message.includes("alice"), error.message);
+    it("never repeat a proxy URL that holds credentials", async () => {
+        for (const proxy of ["http://alice:s3cret@proxy.corp:3128", "http://alice:pa/ss@proxy.corp:3128", "http://alice:a@s3cret@proxy.corp:3128"]) {
+            const error = await configErrorOf("dev", { overrides: { jenkinsProxy: proxy } });
+            assertProblem(error, "jenkinsProxy", /must not hold credentials/);
+            assert.ok(!error.message.includes("s3cret") && !error.message.includes("alice") && !error.message.includes("pa/ss"), error.message);
+        }
+    });
+
+    it("mask credentials wherever a value shows them", () => {
+        assert.strictEqual(maskCredentials("alice:s3cret@proxy.corp:3128"), "***@proxy.corp:3128");
+        assert.strictEqual(maskCredentials("https://alice:pa/ss@mirror/uc.json"), "https://***@mirror/uc.json");
+        assert.strictEqual(maskCredentials("http://a:b@c@host x"), "http://***@host x");
+        assert.strictEqual(maskCredentials("https://mirror/uc.json"), "https://mirror/uc.json");
+    });
+
+    it("refuse a key stored as a secret that the stack would write in plain text, without showing it", async () => {
+        const error = await configErrorOf("dev", {
+            overrides: { jenkinsUpdateCenterUrl: "htps:/mirror?token=SECRET789", agentTemplates: templates({ label: 5 }) },
+            secretKeys: ["jenkinsUpdateCenterUrl", "agentTemplates"],
+        });
+        assertProblem(error, "jenkinsUpdateCenterUrl", /is stored as a secret, but the stack writes it into Kubernetes objects in plain text/);
+        assertProblem(error, "jenkinsUpdateCenterUrl", /^\[secret\] must be an http\(s\) URL$/);
+        assertProblem(error, "agentTemplates", /details hidden because the value is stored as a secret/);
+        assert.ok(!error.message.includes("SECRET789"), error.message);
+    });
+
+    it("escape line and paragraph separators too, and report unknown keys named like built-ins", async () => {
+        const error = await configErrorOf("dev", { overrides: { nfsPath: "x\u2028y", toString: "1" } });
+        assert.match(error.message, /nfsPath: "x\\u2028y" must be an absolute path/);
+        assertProblem(error, "toString", /is not a configuration key of this project/);
     });
 
     it("report a bad value once, without follow-on problems on other keys", async () => {
-        const bad: Record<string, string>[] = [{ jenkinsMemoryLimit: "lots" }, { agentJnlpMemoryLimit: "big" }, { jenkinsNamespace: "Dev" }];
+        const bad: Record<string, string>[] = [{ jenkinsMemoryLimit: "lots" }, { agentJnlpMemoryLimit: "big" }, { jenkinsNamespace: "Dev" },
+            { agentCaches: "maven-repo" }, { agentCaches: JSON.stringify({ name: "maven-repo" }) }];
         for (const overrides of bad) {
             const error = await configErrorOf("dev", { overrides });
             assert.strictEqual(error.problems.length, 1, error.message);
         }
+        // Two bad names are two problems, not a third about their being equal.
+        const twice = await configErrorOf("dev", { overrides: { agentTemplates: JSON.stringify([{ name: "Bad_Name", label: "a" }, { name: "Bad_Name", label: "b" }]) } });
+        assert.strictEqual(twice.problems.length, 2, twice.message);
+        assert.ok(!twice.message.includes("used by another template"), twice.message);
     });
 });

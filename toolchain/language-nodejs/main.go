@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -47,11 +48,23 @@ func main() {
 		os.Exit(2)
 	}
 	h := &host{engineAddress: args[len(args)-1]}
+	// Like the upstream host: stop when the engine is gone, instead of outliving it.
+	cancelChannel := make(chan bool)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-ctx.Done()
+		close(cancelChannel)
+	}()
+	if err := rpcutil.Healthcheck(ctx, h.engineAddress, 5*time.Minute, cancel); err != nil {
+		fmt.Fprintf(os.Stderr, "could not watch the engine: %v\n", err)
+		os.Exit(1)
+	}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
 			return nil
 		},
+		Cancel:  cancelChannel,
 		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
 	})
 	if err != nil {
@@ -216,7 +229,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server grpc.ServerStre
 		defer mu.Unlock()
 		_ = server.Send(r) // the engine may have gone away; the process is still reaped
 	}
-	return runPolicyPack(server.Context(), &policyPack{
-		script: script, dir: dir, entry: entry, args: req.GetArgs(), baseEnv: env, send: send,
+	return runPolicyPack(&policyPack{
+		ctx: server.Context(), script: script, dir: dir, entry: entry, args: req.GetArgs(), baseEnv: env, send: send,
 	})
 }

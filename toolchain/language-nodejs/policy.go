@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -47,32 +48,45 @@ func (rawCodec) Name() string { return "proto" }
 
 // policyPack is the pack's node process behind the proxy, started once.
 type policyPack struct {
+	ctx                context.Context // RunPlugin's: the pack dies with it
 	script, dir, entry string
 	args               []string // the engine's address
 	baseEnv            []string
 	send               func(*pulumirpc.RunPluginResponse)
+	exited             chan int // the exit code, once, after all output was sent
 
 	mu      sync.Mutex
-	conn    *grpc.ClientConn
+	started chan struct{} // closed once start finished, well or not
 	cmd     *exec.Cmd
-	started chan struct{} // closed once the process runs (or failed to start)
-	exited  chan int      // the exit code, once
+	conn    *grpc.ClientConn
 	err     error
 }
 
 // start runs the pack with `env` added, once; later calls wait for the first.
-func (p *policyPack) start(ctx context.Context, env map[string]string) error {
+func (p *policyPack) start(env map[string]string) error {
 	p.mu.Lock()
 	if p.started != nil {
+		started := p.started
 		p.mu.Unlock()
-		<-p.started
+		<-started
+		p.mu.Lock()
+		defer p.mu.Unlock()
 		return p.err
 	}
 	p.started = make(chan struct{})
 	p.mu.Unlock()
-	defer close(p.started)
+	conn, cmd, err := p.launch(env)
+	p.mu.Lock()
+	p.conn, p.cmd, p.err = conn, cmd, err
+	close(p.started)
+	p.mu.Unlock()
+	return err
+}
 
-	cmd := exec.CommandContext(ctx, "node", append(append([]string{p.script}, p.args...), p.entry)...)
+// launch starts node, reads the port the pack prints first and connects to it. The pack's other
+// output goes to the engine; its exit code follows once that output is all sent.
+func (p *policyPack) launch(env map[string]string) (*grpc.ClientConn, *exec.Cmd, error) {
+	cmd := exec.CommandContext(p.ctx, "node", append(append([]string{p.script}, p.args...), p.entry)...)
 	cmd.Dir = p.dir
 	cmd.Env = append([]string(nil), p.baseEnv...)
 	for k, v := range env {
@@ -80,38 +94,32 @@ func (p *policyPack) start(ctx context.Context, env map[string]string) error {
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		p.err = err
-		return err
+		return nil, nil, err
 	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		p.err = err
-		return err
+		return nil, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		p.err = fmt.Errorf("could not run node: %w", err)
-		return p.err
+		return nil, nil, fmt.Errorf("could not run node: %w", err)
 	}
-	p.cmd = cmd
-	go p.pump(stderr, func(b []byte) *pulumirpc.RunPluginResponse {
+	reader := bufio.NewReader(stdout)
+	line, readErr := reader.ReadString('\n')
+	var pumps sync.WaitGroup
+	pumps.Add(2)
+	go p.pump(&pumps, stderr, func(b []byte) *pulumirpc.RunPluginResponse {
 		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}}
 	})
-	// The pack prints its port first; the rest of its output goes to the engine as log lines.
-	reader := bufio.NewReader(stdout)
-	line, err := reader.ReadString('\n')
-	port, convErr := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil || convErr != nil {
-		p.err = fmt.Errorf("the policy pack did not print its port (got %q)", line)
-		_ = cmd.Process.Kill()
-		return p.err
-	}
-	go p.pump(reader, func(b []byte) *pulumirpc.RunPluginResponse {
+	go p.pump(&pumps, reader, func(b []byte) *pulumirpc.RunPluginResponse {
 		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}}
 	})
 	go func() {
+		// Wait closes the pipes: read them to the end first, so no last line is lost.
+		pumps.Wait()
 		code := 0
 		if err := cmd.Wait(); err != nil {
-			if exit, ok := err.(*exec.ExitError); ok {
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
 				code = exit.ExitCode()
 			} else {
 				code = -1
@@ -119,18 +127,23 @@ func (p *policyPack) start(ctx context.Context, env map[string]string) error {
 		}
 		p.exited <- code
 	}()
+	port, convErr := strconv.Atoi(strings.TrimSpace(line))
+	if readErr != nil || convErr != nil {
+		_ = cmd.Process.Kill() // reaped by the goroutine above
+		return nil, cmd, fmt.Errorf("the policy pack did not print its port (got %q)", line)
+	}
 	conn, err := grpc.NewClient(net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.ForceCodec(rawCodec{}), grpc.MaxCallRecvMsgSize(400<<20), grpc.MaxCallSendMsgSize(400<<20)))
 	if err != nil {
-		p.err = err
-		return err
+		_ = cmd.Process.Kill()
+		return nil, cmd, err
 	}
-	p.conn = conn
-	return nil
+	return conn, cmd, nil
 }
 
-func (p *policyPack) pump(from io.Reader, wrap func([]byte) *pulumirpc.RunPluginResponse) {
+func (p *policyPack) pump(done *sync.WaitGroup, from io.Reader, wrap func([]byte) *pulumirpc.RunPluginResponse) {
+	defer done.Done()
 	reader := bufio.NewReader(from)
 	for {
 		line, err := reader.ReadBytes('\n')
@@ -143,17 +156,15 @@ func (p *policyPack) pump(from io.Reader, wrap func([]byte) *pulumirpc.RunPlugin
 	}
 }
 
-// stackEnv is what the official host gives a pack for the stack it checks.
+// stackEnv is what the engine's constructEnv (sdk/go/common/resource/plugin/analyzer_plugin.go)
+// gives a Node.js pack for the stack it checks: PULUMI_CONFIG and both the PULUMI_NODEJS_* and
+// PULUMI_* names of organization, project, stack and dry run.
 func stackEnv(req *pulumirpc.AnalyzerStackConfigureRequest) (map[string]string, error) {
 	config, err := json.Marshal(req.GetConfig())
 	if err != nil {
 		return nil, err
 	}
-	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
-	if err != nil {
-		return nil, err
-	}
-	env := map[string]string{"PULUMI_CONFIG": string(config), "PULUMI_CONFIG_SECRET_KEYS": string(secretKeys)}
+	env := map[string]string{"PULUMI_CONFIG": string(config)}
 	for _, prefix := range []string{"PULUMI_NODEJS_", "PULUMI_"} {
 		set := func(k, v string) {
 			if v != "" {
@@ -195,18 +206,22 @@ func (p *policyPack) handle(_ any, stream grpc.ServerStream) error {
 			return status.Errorf(codes.Internal, "ConfigureStack: %v", err)
 		}
 	}
-	if err := p.start(context.Background(), env); err != nil {
+	if err := p.start(env); err != nil {
 		return status.Error(codes.Unavailable, err.Error())
 	}
 	out := &frame{}
-	if err := p.conn.Invoke(stream.Context(), method, in, out); err != nil {
+	p.mu.Lock()
+	conn := p.conn
+	p.mu.Unlock()
+	if err := conn.Invoke(stream.Context(), method, in, out); err != nil {
 		return err
 	}
 	return stream.SendMsg(out)
 }
 
 // runPolicyPack serves the proxy until the engine goes away or the pack exits.
-func runPolicyPack(ctx context.Context, p *policyPack) error {
+func runPolicyPack(p *policyPack) error {
+	ctx := p.ctx
 	p.exited = make(chan int, 1)
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -232,13 +247,20 @@ func runPolicyPack(ctx context.Context, p *policyPack) error {
 		server.Stop()
 	}
 	p.mu.Lock()
-	if p.cmd != nil {
-		_ = p.cmd.Process.Kill() // an error only says it already exited
-	}
-	if p.conn != nil {
-		_ = p.conn.Close()
-	}
+	cmd, conn, starting := p.cmd, p.conn, p.started
 	p.mu.Unlock()
+	if starting != nil && cmd == nil {
+		<-starting // a start under way: let it finish, then stop what it started
+		p.mu.Lock()
+		cmd, conn = p.cmd, p.conn
+		p.mu.Unlock()
+	}
+	if cmd != nil {
+		_ = cmd.Process.Kill() // an error only says it already exited
+	}
+	if conn != nil {
+		_ = conn.Close()
+	}
 	p.send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
 	_ = os.Stdout.Sync()
 	return nil
