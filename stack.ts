@@ -54,6 +54,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         agentNamespace: agents.namespace,
         serviceAccountName: jenkins.serviceAccount,
         instance: jenkins.name,
+        watchConfigMaps: jenkins.cascReloadImage !== undefined,
     });
 
     const capacity = new AgentCapacity("agent-capacity", {
@@ -97,6 +98,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         adminSecretName: admin.secretName,
         homeClaimName: home.claimName,
         fixPermissions: jenkins.fixPermissions,
+        cascReloadImage: jenkins.cascReloadImage,
     }, { dependsOn: [capacity] });
 
     const service = new JenkinsService("jenkins", {

@@ -1,3 +1,4 @@
+import { createHmac } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -18,7 +19,15 @@ export interface AdminCredentialsArgs {
 }
 
 /** Keys of the Secret the controller reads. */
-export const ADMIN_SECRET_KEYS = { username: "username", password: "password" } as const;
+export const ADMIN_SECRET_KEYS = { username: "username", password: "password", cascReloadToken: "casc-reload-token" } as const;
+
+/**
+ * The token that lets the JCasC reload sidecar ask Jenkins to reload (TokenReloadAction):
+ * derived from the password, so it is as secret, stable across updates, and changes with it.
+ */
+export function cascReloadToken(password: string): string {
+    return createHmac("sha256", password).update("jenkins-on-k8s casc reload").digest("hex");
+}
 
 /**
  * The administrator's credentials in a Kubernetes Secret. The controller reads the password from
@@ -49,7 +58,11 @@ export class AdminCredentials extends pulumi.ComponentResource {
                 labels: labels({ name: "jenkins", instance: args.instance, component: "controller" }),
             },
             type: "Opaque",
-            stringData: { [ADMIN_SECRET_KEYS.username]: args.username, [ADMIN_SECRET_KEYS.password]: this.password },
+            stringData: {
+                [ADMIN_SECRET_KEYS.username]: args.username,
+                [ADMIN_SECRET_KEYS.password]: this.password,
+                [ADMIN_SECRET_KEYS.cascReloadToken]: pulumi.secret(this.password.apply(cascReloadToken)),
+            },
         }, { parent: this });
         this.secretName = secret.metadata.name;
         this.username = pulumi.output(args.username);

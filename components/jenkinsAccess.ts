@@ -12,7 +12,14 @@ export interface JenkinsAccessArgs {
     serviceAccountName: string;
     /** app.kubernetes.io/instance of the objects (the Jenkins name). */
     instance: string;
+    /** Let the controller's pod read ConfigMaps of its namespace (the JCasC reload sidecar watches its own). */
+    watchConfigMaps: boolean;
 }
+
+/** What the JCasC reload sidecar needs: read and watch the ConfigMaps of the Jenkins namespace. */
+export const CONFIG_WATCH_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+];
 
 /**
  * The rules the Kubernetes plugin needs to run agents, and nothing else: manage agent pods, exec
@@ -72,6 +79,18 @@ export class JenkinsAccess extends pulumi.ComponentResource {
             subjects: [{ kind: "ServiceAccount", name: this.serviceAccountName, namespace: this.namespace }],
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: this.agentRoleName },
         }, parent);
+
+        if (args.watchConfigMaps) {
+            const watch = new k8s.rbac.v1.Role(`${name}-casc-reload`, {
+                metadata: { name: `${args.instance}-casc-reload`, namespace: this.namespace, labels: meta("rbac") },
+                rules: CONFIG_WATCH_RULES,
+            }, parent);
+            new k8s.rbac.v1.RoleBinding(`${name}-casc-reload`, {
+                metadata: { name: `${args.instance}-casc-reload`, namespace: this.namespace, labels: meta("rbac") },
+                subjects: [{ kind: "ServiceAccount", name: this.serviceAccountName, namespace: this.namespace }],
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: watch.metadata.name },
+            }, parent);
+        }
 
         this.registerOutputs({
             namespace: this.namespace,

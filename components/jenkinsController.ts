@@ -39,10 +39,24 @@ export interface JenkinsControllerArgs {
     homeClaimName: pulumi.Input<string>;
     /** Add an init container that gives JENKINS_HOME to uid 1000 (NFS exports owned by root). */
     fixPermissions: boolean;
+    /**
+     * Image of the sidecar that applies a changed jenkins.yaml to the running controller; the
+     * ServiceAccount must be allowed to watch the namespace's ConfigMaps. Undefined: a changed
+     * jenkins.yaml restarts the controller instead.
+     */
+    cascReloadImage?: string;
 }
 
 const JENKINS_HOME = "/var/jenkins_home";
 const CASC_DIR = "/var/jenkins_casc";
+/** Where the reload sidecar writes the ConfigMap's files (an emptyDir), with a reload loop. */
+const CASC_LIVE_DIR = "/var/jenkins_casc_live";
+/** Label of the ConfigMap the reload sidecar watches; its value is the Jenkins name. */
+export const CASC_WATCH_LABEL = "jenkins-on-k8s/casc";
+/** The sidecar's health port (its default, 8080, is Jenkins'). */
+const SIDECAR_HEALTH_PORT = 8060;
+/** The sidecar watches one ConfigMap and posts one request: little CPU and memory. */
+const SIDECAR_RESOURCES = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } };
 const PLUGIN_DIR = "/var/jenkins_plugins";
 /** Caches that may be lost at any restart, like the chart's /var/jenkins_cache. */
 const CACHE_DIR = "/var/jenkins_cache";
@@ -87,12 +101,18 @@ export class JenkinsController extends pulumi.ComponentResource {
         const meta = labels({ name: "jenkins", instance: args.name, component: "controller" });
         this.selector = selectorLabels({ name: "jenkins", instance: args.name, component: "controller" });
 
+        const reload = args.cascReloadImage;
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-            metadata: { name: `${args.name}-config`, namespace: args.namespace, labels: meta },
+            metadata: {
+                name: `${args.name}-config`,
+                namespace: args.namespace,
+                labels: { ...meta, ...(reload ? { [CASC_WATCH_LABEL]: args.name } : {}) },
+            },
             data: { [CASC_KEY]: args.casc, "plugins.txt": args.plugins },
         }, { parent: this });
         this.configMapName = configMap.metadata.name;
-        this.checksum = configChecksum(args.casc, args.plugins, args.updateCenterUrl ?? "", args.proxy?.url ?? "");
+        // What needs a restart: plugins, the mirror and the proxy. jenkins.yaml only when it is not reloaded live.
+        this.checksum = configChecksum(reload ? "" : args.casc, args.plugins, args.updateCenterUrl ?? "", args.proxy?.url ?? "");
 
         const proxy = args.proxy;
         const proxyEnv = proxy
@@ -148,6 +168,42 @@ export class JenkinsController extends pulumi.ComponentResource {
             ],
         });
 
+        // Live reload, as the Jenkins chart does it: k8s-sidecar copies the watched ConfigMap's files
+        // into an emptyDir (once before Jenkins starts, then on every change) and POSTs to JCasC's
+        // TokenReloadAction with the token both containers read from the Secret.
+        const tokenEnv: k8s.types.input.core.v1.EnvVar = {
+            name: "CASC_RELOAD_TOKEN",
+            valueFrom: { secretKeyRef: { name: args.adminSecretName, key: ADMIN_SECRET_KEYS.cascReloadToken } },
+        };
+        const sidecar = (name: string, watch: boolean): k8s.types.input.core.v1.Container => ({
+            name,
+            image: reload,
+            env: [
+                { name: "LABEL", value: CASC_WATCH_LABEL },
+                { name: "LABEL_VALUE", value: args.name },
+                { name: "FOLDER", value: CASC_LIVE_DIR },
+                { name: "NAMESPACE", value: args.namespace },
+                { name: "RESOURCE", value: "configmap" },
+                { name: "HEALTH_PORT", value: String(SIDECAR_HEALTH_PORT) },
+                // At INFO it logs the request URL, token included.
+                { name: "LOG_LEVEL", value: "WARN" },
+                ...(watch ? [
+                    { name: "METHOD", value: "WATCH" },
+                    tokenEnv,
+                    // The trailing slash matters: TokenReloadCrumbExclusion matches the exact path.
+                    { name: "REQ_URL", value: `http://localhost:${HTTP_PORT}/reload-configuration-as-code/?casc-reload-token=$(CASC_RELOAD_TOKEN)` },
+                    { name: "REQ_METHOD", value: "POST" },
+                    { name: "REQ_RETRY_CONNECT", value: "10" },
+                ] : [{ name: "METHOD", value: "LIST" }]),
+            ],
+            resources: SIDECAR_RESOURCES,
+            securityContext: { ...restricted, readOnlyRootFilesystem: true },
+            volumeMounts: [{ name: "casc-live", mountPath: CASC_LIVE_DIR }],
+        });
+        if (reload) {
+            initContainers.push(sidecar("casc-load", false));
+        }
+
         const probe = (failureThreshold: number): k8s.types.input.core.v1.Probe => ({
             httpGet: { path: "/login", port: "http" },
             periodSeconds: 10,
@@ -187,7 +243,8 @@ export class JenkinsController extends pulumi.ComponentResource {
                                 { name: "JENKINS_OPTS", value: `--webroot=${WEBROOT}` },
                                 { name: "TZ", value: args.timezone },
                                 { name: "JENKINS_HOME", value: JENKINS_HOME },
-                                { name: "CASC_JENKINS_CONFIG", value: `${CASC_DIR}/${CASC_KEY}` },
+                                { name: "CASC_JENKINS_CONFIG", value: `${reload ? CASC_LIVE_DIR : CASC_DIR}/${CASC_KEY}` },
+                                ...(reload ? [tokenEnv] : []),
                                 {
                                     name: ADMIN_PASSWORD_ENV,
                                     valueFrom: { secretKeyRef: { name: args.adminSecretName, key: ADMIN_SECRET_KEYS.password } },
@@ -213,14 +270,16 @@ export class JenkinsController extends pulumi.ComponentResource {
                                 { name: "plugins", mountPath: `${JENKINS_HOME}/plugins` },
                                 { name: "jenkins-cache", mountPath: CACHE_DIR },
                                 { name: "tmp", mountPath: "/tmp" },
+                                ...(reload ? [{ name: "casc-live", mountPath: CASC_LIVE_DIR, readOnly: true }] : []),
                             ],
-                        }],
+                        }, ...(reload ? [sidecar("casc-reload", true)] : [])],
                         volumes: [
                             { name: "jenkins-home", persistentVolumeClaim: { claimName: args.homeClaimName } },
                             { name: "config", configMap: { name: this.configMapName } },
                             { name: "plugins", emptyDir: {} },
                             { name: "jenkins-cache", emptyDir: {} },
                             { name: "tmp", emptyDir: {} },
+                            ...(reload ? [{ name: "casc-live", emptyDir: {} }] : []),
                         ],
                     },
                 },

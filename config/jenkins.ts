@@ -145,6 +145,7 @@ export function readJenkins(r: Reader): JenkinsConfig {
         fixPermissions: r.boolean("jenkinsFixPermissions"),
         resources,
         javaOpts: readJavaOpts(r, resources.limits.memory),
+        cascReloadImage: r.boolean("jenkinsCascReload") ? r.image("jenkinsCascReloadImage") : undefined,
         timezone: r.checked("jenkinsTimezone", timezoneProblem),
         adminUser: r.checked("jenkinsAdminUser", v => /^[A-Za-z0-9_-]+$/.test(v) ? undefined : `${show(v)} may only hold letters, digits, '_' and '-'`),
         adminPassword: readAdminPassword(r),

@@ -147,6 +147,15 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     // 2Gi fits a 1Gi heap plus the non-heap memory of ~80 plugins; request = limit, so the
     // controller is not the first pod evicted under memory pressure.
     ...resourceKeys("jenkins", "jenkins", "the controller (and its init containers)", ["500m", "2Gi", "2", "2Gi"]),
+    jenkinsCascReload: {
+        area: "jenkins", type: "boolean", default: true,
+        description: "Apply a changed jenkins.yaml to the running controller (a sidecar asks JCasC to reload) instead of restarting it.",
+    },
+    jenkinsCascReloadImage: {
+        area: "jenkins", type: "string", default: "docker.io/kiwigrid/k8s-sidecar:2.10.1",
+        description: "Pinned image of the sidecar that watches the JCasC ConfigMap (the Jenkins chart's).",
+        rule: "a valid image reference, pinned to a tag other than `latest` or a digest",
+    },
     jenkinsJavaOpts: {
         area: "jenkins", type: "string", default: DEFAULT_JAVA_OPTS,
         description: "JAVA_OPTS of the controller (heap sizing and node provisioning tunings); the heap must leave " +

@@ -43,6 +43,8 @@ export interface JenkinsConfig {
     fixPermissions: boolean;
     resources: ContainerResources;
     javaOpts: string;
+    /** The JCasC reload sidecar's image, when jenkins.yaml is reloaded live; undefined: restart instead. */
+    cascReloadImage?: string;
     timezone: string;
     adminUser: string;
     /** Set when the stack provides the password as secret config. */

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fixPermissionsScript } from "../components/jenkinsController";
+import { cascReloadToken } from "../components/adminCredentials";
 import { JenkinsHome } from "../components/jenkinsHome";
 import { AGENT_RULES } from "../components/jenkinsAccess";
 import { evaluate, Evaluation, MOCK_PASSWORD, record } from "./harness/evaluate";
@@ -137,7 +138,9 @@ describe("components (dev stack)", () => {
     describe("AdminCredentials", () => {
         it("stores the generated password in a Secret and exports it as a secret", () => {
             const secret = manifest<ISecret>(dev.resources, "Secret", "jenkins-admin");
-            assert.deepStrictEqual(secret.stringData, { username: "admin", password: MOCK_PASSWORD });
+            assert.deepStrictEqual(secret.stringData, { username: "admin", password: MOCK_PASSWORD, "casc-reload-token": cascReloadToken(MOCK_PASSWORD) });
+            assert.match(cascReloadToken(MOCK_PASSWORD), /^[0-9a-f]{64}$/);
+            assert.notStrictEqual(cascReloadToken("another-password"), cascReloadToken(MOCK_PASSWORD), "it changes with the password");
             assert.ok(dev.resources.some(r => r.type === "random:index/randomPassword:RandomPassword"));
             assert.strictEqual(dev.outputs.adminPassword, MOCK_PASSWORD);
             assert.ok(dev.secretOutputs.includes("adminPassword"), "adminPassword is a secret output");
@@ -208,10 +211,10 @@ describe("components (dev stack)", () => {
 
         it("adds the permission-fixing init container only when asked", async () => {
             const names = (d: IDeployment) => d.spec!.template.spec!.initContainers!.map(c => c.name);
-            assert.deepStrictEqual(names(controller()), ["install-plugins"]);
+            assert.deepStrictEqual(names(controller()), ["install-plugins", "casc-load"]);
             const fixed = await evaluate("dev", { overrides: { jenkinsFixPermissions: "true" } });
             const d = manifest<IDeployment>(fixed.resources, "Deployment", "jenkins");
-            assert.deepStrictEqual(names(d), ["fix-permissions", "install-plugins"]);
+            assert.deepStrictEqual(names(d), ["fix-permissions", "install-plugins", "casc-load"]);
             const fix = d.spec!.template.spec!.initContainers![0];
             const script = fix.command![2];
             assert.strictEqual(script, fixPermissionsScript("/var/jenkins_home", 1000));

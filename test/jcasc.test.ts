@@ -138,21 +138,59 @@ describe("Jenkins configuration as code", () => {
         }
     });
 
-    it("points CASC_JENKINS_CONFIG at the mounted file", () => {
+    it("points CASC_JENKINS_CONFIG at the file the reload sidecar keeps current, or at the mounted ConfigMap without reload", async () => {
         const pod = manifest<IDeployment>(dev.resources, "Deployment", "jenkins").spec!.template.spec!;
         const env = pod.containers[0].env!.find(e => e.name === "CASC_JENKINS_CONFIG")!;
-        const mount = pod.containers[0].volumeMounts!.find(m => m.name === "config")!;
-        assert.strictEqual(env.value, `${mount.mountPath}/jenkins.yaml`);
-        assert.deepStrictEqual(pod.volumes!.find(v => v.name === "config")!.configMap, { name: "jenkins-config" });
+        const live = pod.containers[0].volumeMounts!.find(m => m.name === "casc-live")!;
+        assert.strictEqual(env.value, `${live.mountPath}/jenkins.yaml`);
+        assert.deepStrictEqual(pod.volumes!.find(v => v.name === "casc-live"), { name: "casc-live", emptyDir: {} });
+        const off = manifest<IDeployment>((await evaluate("dev", { overrides: { jenkinsCascReload: "false" } })).resources, "Deployment", "jenkins").spec!.template.spec!;
+        const mount = off.containers[0].volumeMounts!.find(m => m.name === "config")!;
+        assert.strictEqual(off.containers[0].env!.find(e => e.name === "CASC_JENKINS_CONFIG")!.value, `${mount.mountPath}/jenkins.yaml`);
+        assert.deepStrictEqual(off.volumes!.find(v => v.name === "config")!.configMap, { name: "jenkins-config" });
+        assert.deepStrictEqual(off.containers.map(c => c.name), ["jenkins"], "no sidecar without reload");
     });
 
-    it("changes the checksum annotation when the configuration changes, not otherwise", async () => {
-        const again = await evaluate("dev");
-        assert.strictEqual(checksum(again), checksum(dev));
-        const changed = await evaluate("dev", { overrides: { agentJnlpMemoryLimit: "768Mi" } });
-        assert.notStrictEqual(checksum(changed), checksum(dev));
+    it("reloads jenkins.yaml live: a sidecar watches the labelled ConfigMap and posts to JCasC with a token from the Secret", () => {
+        const pod = manifest<IDeployment>(dev.resources, "Deployment", "jenkins").spec!.template.spec!;
+        assert.deepStrictEqual(pod.containers.map(c => c.name), ["jenkins", "casc-reload"]);
+        const sidecar = pod.containers[1];
+        assert.strictEqual(sidecar.image, "docker.io/kiwigrid/k8s-sidecar:2.10.1");
+        const env = Object.fromEntries(sidecar.env!.map(e => [e.name, e.value ?? e.valueFrom]));
+        assert.deepStrictEqual(env, {
+            LABEL: "jenkins-on-k8s/casc", LABEL_VALUE: "jenkins", FOLDER: "/var/jenkins_casc_live", NAMESPACE: "devops", RESOURCE: "configmap",
+            HEALTH_PORT: "8060", LOG_LEVEL: "WARN", METHOD: "WATCH",
+            CASC_RELOAD_TOKEN: { secretKeyRef: { name: "jenkins-admin", key: "casc-reload-token" } },
+            REQ_URL: "http://localhost:8080/reload-configuration-as-code/?casc-reload-token=$(CASC_RELOAD_TOKEN)",
+            REQ_METHOD: "POST", REQ_RETRY_CONNECT: "10",
+        });
+        // The token is defined before REQ_URL, so Kubernetes expands $(CASC_RELOAD_TOKEN) in it.
+        assert.ok(sidecar.env!.findIndex(e => e.name === "CASC_RELOAD_TOKEN") < sidecar.env!.findIndex(e => e.name === "REQ_URL"));
+        const controllerToken = pod.containers[0].env!.find(e => e.name === "CASC_RELOAD_TOKEN")!;
+        assert.deepStrictEqual(controllerToken.valueFrom, { secretKeyRef: { name: "jenkins-admin", key: "casc-reload-token" } });
+        const load = pod.initContainers!.find(c => c.name === "casc-load")!;
+        assert.strictEqual(load.env!.find(e => e.name === "METHOD")!.value, "LIST", "the first copy is made before Jenkins starts");
+        assert.ok(!load.env!.some(e => e.name === "REQ_URL"));
+        const cm = manifest<IConfigMap>(dev.resources, "ConfigMap", "jenkins-config");
+        assert.strictEqual(cm.metadata!.labels!["jenkins-on-k8s/casc"], "jenkins");
+        const role = manifest<{ rules: unknown[] }>(dev.resources, "Role", "jenkins-casc-reload");
+        assert.deepStrictEqual(role.rules, [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }]);
+        const binding = manifest<IRoleBinding>(dev.resources, "RoleBinding", "jenkins-casc-reload");
+        assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "jenkins-sa", namespace: "devops" }]);
+    });
+
+    it("keeps the controller running when only jenkins.yaml changes; restarts it for plugins, or without live reload", async () => {
+        const podTemplate = (e: Evaluation) => JSON.stringify(manifest<IDeployment>(e.resources, "Deployment", "jenkins").spec!.template);
+        const templateChange = { agentJnlpMemoryLimit: "768Mi" };
+        const changed = await evaluate("dev", { overrides: templateChange });
+        assert.notStrictEqual(casc(changed).jenkins.clouds[0].kubernetes.templates[0].id, casc(dev).jenkins.clouds[0].kubernetes.templates[0].id);
+        assert.strictEqual(podTemplate(changed), podTemplate(dev), "same pod template: no rollout, running builds survive");
         const morePlugins = await evaluate("dev", { overrides: { jenkinsExtraPlugins: JSON.stringify(["timestamper:1.28"]) } });
-        assert.notStrictEqual(checksum(morePlugins), checksum(dev));
+        assert.notStrictEqual(checksum(morePlugins), checksum(dev), "plugins need a restart");
+        const off = await evaluate("dev", { overrides: { jenkinsCascReload: "false" } });
+        const offChanged = await evaluate("dev", { overrides: { jenkinsCascReload: "false", ...templateChange } });
+        assert.notStrictEqual(checksum(offChanged), checksum(off), "without live reload a changed jenkins.yaml restarts the controller");
+        assert.strictEqual(checksum(await evaluate("dev")), checksum(dev), "the same config, the same checksum");
     });
 
     it("installs the pinned plugins in an init container, through the mirror and proxy when set", async () => {

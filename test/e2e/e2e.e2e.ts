@@ -153,6 +153,23 @@ describe("pulumi up end to end on a local control plane", function () {
         ok(pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", "--policy-pack", "policy"]), "second pulumi up");
     });
 
+    it("applies a changed agent template live: the ConfigMap changes, the controller pod does not", async () => {
+        type PodList = { items: { metadata: { name: string; uid: string } }[] };
+        const selector = encodeURIComponent("app.kubernetes.io/component=controller,app.kubernetes.io/instance=jenkins");
+        const podsBefore = await kube<PodList>(`/api/v1/namespaces/devops/pods?labelSelector=${selector}`);
+        const before = await kube<DeploymentView & { metadata: { generation: number } }>("/apis/apps/v1/namespaces/devops/deployments/jenkins");
+        assert.strictEqual(podsBefore?.items.length, 1, "one controller pod");
+        ok(pulumi(["config", "set", "--path", "agentTemplates[0].instanceCap", "7"]), "config set agentTemplates[0].instanceCap");
+        const output = ok(pulumi(["up", "--yes", "--skip-preview", "--policy-pack", "policy"]), "up with a changed template");
+        assert.match(output, /~ 1 to update|1 updated/, output.slice(-3000));
+        const casc = await kube<{ data: Record<string, string> }>("/api/v1/namespaces/devops/configmaps/jenkins-config");
+        assert.match(casc?.data["jenkins.yaml"] ?? "", /instanceCap: 7/);
+        const after = await kube<DeploymentView & { metadata: { generation: number } }>("/apis/apps/v1/namespaces/devops/deployments/jenkins");
+        assert.strictEqual(after?.metadata.generation, before?.metadata.generation, "the Deployment's pod template did not change");
+        const podsAfter = await kube<PodList>(`/api/v1/namespaces/devops/pods?labelSelector=${selector}`);
+        assert.deepStrictEqual(podsAfter?.items.map(p => p.metadata.uid), podsBefore?.items.map(p => p.metadata.uid), "the same controller pod runs on");
+    });
+
     it("upgrades by changing the image tag, in place, with the Recreate strategy", async () => {
         // Both tags are released images (jenkinsci/docker tags 2.568.1 and 2.568.2): the stack is put
         // on the previous LTS patch, then upgraded to the pinned default by removing the override.
