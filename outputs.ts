@@ -6,6 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 /** Raised on any incompatible change to the outputs (a rename, a removal, a changed type). */
 export const CONTRACT_VERSION = 1;
 
+/**
+ * Raised when outputs are added or gain values a consumer of the same major version can still
+ * read. A stack without `contractMinorVersion` is minor version 0.
+ * - 1: `url` is `https://<ingressHost>` when the stack serves the UI through an Ingress;
+ *   `nodePortUrl` (the NodePort's URL, when there is one) and `ingressHost` were added.
+ *   Consumers may rely on `url` being the address users open, whatever serves it.
+ */
+export const CONTRACT_MINOR_VERSION = 1;
+
 declare const secretBrand: unique symbol;
 
 /** An output that is always a secret; only {@link asSecret} makes one, so the compiler checks it. */
@@ -32,8 +41,14 @@ export interface ExternalAccessOutputs {
 export interface StackOutputs {
     /** Version of this contract ({@link CONTRACT_VERSION}). */
     contractVersion: number;
-    /** Web UI through the NodePort: http://<nodeAddress>:<serviceNodePort>. */
+    /** Minor version of this contract ({@link CONTRACT_MINOR_VERSION}). */
+    contractMinorVersion: number;
+    /** The address users open: https://<ingressHost> with an Ingress, else http://<nodeAddress>:<serviceNodePort>. */
     url: pulumi.Output<string>;
+    /** The web UI through the NodePort, when the stack has one. */
+    nodePortUrl?: pulumi.Output<string>;
+    /** The Ingress's host, when the stack has an Ingress. */
+    ingressHost?: pulumi.Output<string>;
     /** Administrator user name. */
     adminUsername: pulumi.Output<string>;
     /** Administrator password. */
@@ -69,7 +84,10 @@ type IsSecret<T> = T extends SecretOutput<unknown> ? true : NonNullable<T> exten
 /** The table of outputs: the compiler checks that it names every output and says true for exactly the secret ones. */
 export const OUTPUTS: { [K in keyof StackOutputs]-?: OutputSpec & { secret: IsSecret<StackOutputs[K]> } } = {
     contractVersion: { type: "number", secret: false, required: true, description: `Version of this contract (${CONTRACT_VERSION}); raised on incompatible changes.` },
-    url: { type: "string", secret: false, required: true, description: "Web UI through the NodePort: `http://<nodeAddress>:<serviceNodePort>`." },
+    contractMinorVersion: { type: "number", secret: false, required: false, description: `Minor version of this contract (${CONTRACT_MINOR_VERSION}); raised when outputs are added. Absent: 0.` },
+    url: { type: "string", secret: false, required: true, description: "The address users open: `https://<ingressHost>` with an Ingress (since minor version 1), else `http://<nodeAddress>:<serviceNodePort>`." },
+    nodePortUrl: { type: "string", secret: false, required: false, description: "The web UI through the NodePort `http://<nodeAddress>:<serviceNodePort>`, when there is one (since minor version 1)." },
+    ingressHost: { type: "string", secret: false, required: false, description: "Host name of the Ingress, when there is one (since minor version 1)." },
     adminUsername: { type: "string", secret: false, required: true, description: "Administrator user name." },
     adminPassword: { type: "string", secret: true, required: true, description: "Administrator password." },
     namespace: { type: "string", secret: false, required: true, description: "Namespace of the controller." },

@@ -6,13 +6,16 @@ import { ExternalAccess } from "./components/externalAccess";
 import { JenkinsAccess } from "./components/jenkinsAccess";
 import { JenkinsController } from "./components/jenkinsController";
 import { JenkinsHome } from "./components/jenkinsHome";
+import { JenkinsIngress } from "./components/jenkinsIngress";
+import { JenkinsMetrics, scrapeAnnotations } from "./components/jenkinsMetrics";
 import { JenkinsService } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
 import { ConfigError, StackConfig } from "./config";
 import { CASC_KEY } from "./policy/shared/conventions";
 import { checkCasc, uncheckedPins } from "./lib/cascSchema";
-import { buildCasc, jenkinsHosts, proxySettings, renderCasc, renderPlugins } from "./lib/jcasc";
-import { asSecret, CONTRACT_VERSION, ExternalAccessOutputs, StackOutputs } from "./outputs";
+import { buildCasc, HTTP_PORT, jenkinsHosts, proxySettings, renderCasc, renderPlugins } from "./lib/jcasc";
+import { labels } from "./lib/labels";
+import { asSecret, CONTRACT_MINOR_VERSION, CONTRACT_VERSION, ExternalAccessOutputs, StackOutputs } from "./outputs";
 
 /** The most data a ConfigMap may hold (k8s.io/kubernetes pkg/apis/core/validation: 1 MiB). */
 const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
@@ -107,7 +110,23 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         selector: controller.selector,
         nodePort: jenkins.nodePort,
         agentNodePort: jenkins.agentNodePort,
+        annotations: cfg.metrics ? scrapeAnnotations(HTTP_PORT) : undefined,
     });
+
+    const ingress = cfg.ingress && new JenkinsIngress("jenkins", {
+        name: jenkins.name,
+        namespace: access.namespace,
+        serviceName: service.serviceName,
+        ...cfg.ingress,
+    });
+
+    if (cfg.metrics?.serviceMonitor) {
+        new JenkinsMetrics("jenkins", {
+            name: jenkins.name,
+            namespace: access.namespace,
+            serviceLabels: labels({ name: "jenkins", instance: jenkins.name, component: "controller" }),
+        });
+    }
 
     const external = cfg.externalAccess && new ExternalAccess("external-access", {
         namespace: access.agentNamespace,
@@ -123,7 +142,10 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         .apply(() => value);
     return {
         contractVersion: CONTRACT_VERSION,
+        contractMinorVersion: CONTRACT_MINOR_VERSION,
         url: whenServed(hosts.externalUrl),
+        ...(hosts.nodePortUrl ? { nodePortUrl: whenServed(hosts.nodePortUrl) } : {}),
+        ...(ingress ? { ingressHost: ingress.ingress.spec.rules.apply(rules => rules[0].host ?? "") } : {}),
         adminUsername: admin.username,
         adminPassword: asSecret(admin.password),
         namespace: access.namespace,

@@ -11,8 +11,10 @@ export interface JenkinsServiceArgs {
     namespace: pulumi.Input<string>;
     /** Labels selecting the controller pod. */
     selector: Record<string, string>;
-    /** NodePort of the web UI (30000-32767). */
-    nodePort: number;
+    /** NodePort of the web UI (30000-32767); undefined: a ClusterIP Service (an Ingress serves the UI). */
+    nodePort?: number;
+    /** Annotations of the web Service (e.g. Prometheus scrape hints). */
+    annotations?: Record<string, string>;
     /**
      * NodePort that publishes the inbound agent port to agents outside the cluster; undefined keeps
      * the agent Service cluster-internal (ClusterIP), which is all in-cluster agents need.
@@ -21,8 +23,8 @@ export interface JenkinsServiceArgs {
 }
 
 /**
- * How users and agents reach the controller, as the Jenkins chart splits it: a NodePort Service
- * for the web UI (8080), and a separate `<name>-agent` Service for the inbound agent port (50000)
+ * How users and agents reach the controller, as the Jenkins chart splits it: a Service for the
+ * web UI (8080; NodePort unless an Ingress serves the UI), and a separate `<name>-agent` Service for the inbound agent port (50000)
  * that stays ClusterIP unless agents outside the cluster are asked for.
  */
 export class JenkinsService extends pulumi.ComponentResource {
@@ -36,12 +38,13 @@ export class JenkinsService extends pulumi.ComponentResource {
     constructor(name: string, args: JenkinsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jenkins-on-k8s:jenkins:JenkinsService", name, {}, opts);
         const meta = labels({ name: "jenkins", instance: args.name, component: "controller" });
+        const nodePort = args.nodePort !== undefined;
         this.service = new k8s.core.v1.Service(`${name}-service`, {
-            metadata: { name: args.name, namespace: args.namespace, labels: meta },
+            metadata: { name: args.name, namespace: args.namespace, labels: meta, ...(args.annotations ? { annotations: args.annotations } : {}) },
             spec: {
-                type: "NodePort",
+                type: nodePort ? "NodePort" : "ClusterIP",
                 selector: args.selector,
-                ports: [{ name: "http", port: HTTP_PORT, targetPort: "http", protocol: "TCP", nodePort: args.nodePort }],
+                ports: [{ name: "http", port: HTTP_PORT, targetPort: "http", protocol: "TCP", ...(nodePort ? { nodePort: args.nodePort } : {}) }],
             },
         }, { parent: this });
         const external = args.agentNodePort !== undefined;

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkQuotaRoom, readAgents } from "./agents";
 import { readExternalAccess } from "./externalAccess";
+import { readIngress, readMetrics } from "./ingress";
 import { readJenkins } from "./jenkins";
 import { CONFIG_KEYS, PROJECT } from "./keys";
 import { ConfigError, ConfigSource, pulumiConfigSource, Reader, unknownKeyProblems } from "./reader";
@@ -68,6 +69,12 @@ function unusedSettings(r: Reader, cfg: StackConfig): void {
     if (!cfg.externalAccess) {
         unused(["externalAccessServiceAccount", "externalAccessApiServer"], "externalAccessEnabled is false");
     }
+    if (!cfg.ingress) {
+        unused(["ingressHost", "ingressClassName", "ingressTlsSecret", "ingressClusterIssuer", "ingressAnnotations"], "ingressEnabled is false");
+    }
+    if (!cfg.metrics) {
+        unused(["metricsPlugin"], "metricsEnabled is false");
+    }
     if (cfg.agents.templates.length === 0 && !r.bad("agentTemplates")) {
         r.warn("agentTemplates", "is an empty list: no agent can start, and builds wait forever");
     }
@@ -81,10 +88,13 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), warn: Wa
     const r = new Reader(source);
     unknownKeyProblems(r, source.keys());
     const storage = readStorage(r);
-    const jenkins = readJenkins(r);
+    const metrics = readMetrics(r);
+    const ingressEnabled = r.boolean("ingressEnabled");
+    const jenkins = readJenkins(r, ingressEnabled, metrics?.plugin);
+    const ingress = readIngress(r, jenkins.name);
     const agents = readAgents(r, jenkins.namespace);
     const externalAccess = readExternalAccess(r);
-    const cfg: StackConfig = { storage, jenkins, agents, externalAccess };
+    const cfg: StackConfig = { storage, jenkins, agents, externalAccess, ingress, metrics };
     nameClashes(r, cfg);
     checkQuotaRoom(r, jenkins, agents);
     secretsWrittenInPlainText(r);

@@ -11,7 +11,8 @@ import { JenkinsConfig } from "./types";
 
 const PLUGIN = /^([A-Za-z0-9][A-Za-z0-9_.-]*):([A-Za-z0-9][A-Za-z0-9_.+-]*)$/;
 
-function readPlugins(r: Reader): string[] {
+/** jenkinsPlugins, jenkinsExtraPlugins and, with metrics, the pinned prometheus plugin. */
+function readPlugins(r: Reader, metricsPlugin?: string): string[] {
     const base = r.stringArray("jenkinsPlugins");
     const extra = r.stringArray("jenkinsExtraPlugins");
     const seen = new Map<string, string>();
@@ -34,11 +35,13 @@ function readPlugins(r: Reader): string[] {
     };
     check("jenkinsPlugins", base);
     check("jenkinsExtraPlugins", extra);
+    const metrics = metricsPlugin && !r.bad("metricsPlugin") ? [metricsPlugin] : [];
+    check("metricsPlugin", metrics);
     const missing = REQUIRED_PLUGINS.filter(name => !base.some(p => p.startsWith(`${name}:`)));
     if (missing.length > 0 && !r.bad("jenkinsPlugins")) {
         r.problem("jenkinsPlugins", `must include ${missing.join(", ")} (the stack configures them)`);
     }
-    return [...base, ...extra];
+    return [...base, ...extra, ...metrics];
 }
 
 function readProxy(r: Reader): JenkinsConfig["proxy"] {
@@ -133,7 +136,7 @@ function readUpdateCenter(r: Reader): string | undefined {
     return url === "" ? undefined : url;
 }
 
-export function readJenkins(r: Reader): JenkinsConfig {
+export function readJenkins(r: Reader, ingress: boolean, metricsPlugin?: string): JenkinsConfig {
     const resources = r.resources("jenkins");
     return {
         namespace: r.checked("jenkinsNamespace", namespaceProblem),
@@ -149,9 +152,9 @@ export function readJenkins(r: Reader): JenkinsConfig {
         timezone: r.checked("jenkinsTimezone", timezoneProblem),
         adminUser: r.checked("jenkinsAdminUser", v => /^[A-Za-z0-9_-]+$/.test(v) ? undefined : `${show(v)} may only hold letters, digits, '_' and '-'`),
         adminPassword: readAdminPassword(r),
-        plugins: readPlugins(r),
+        plugins: readPlugins(r, metricsPlugin),
         updateCenterUrl: readUpdateCenter(r),
         proxy: readProxy(r),
-        ...readService(r),
+        ...readService(r, ingress),
     };
 }

@@ -212,8 +212,8 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     // --- service: how users and agents reach the controller
     serviceNodePort: {
         area: "service", type: "integer", default: 30001,
-        description: "NodePort of the web UI (30000-32767).",
-        rule: "30000-32767",
+        description: "NodePort of the web UI (30000-32767); 0 for none, when an Ingress serves the UI.",
+        rule: "30000-32767, or 0 with ingressEnabled",
     },
     serviceAgentNodePort: {
         area: "service", type: "integer", default: 0,
@@ -223,13 +223,58 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     },
     nodeAddress: {
         area: "service", type: "string", default: "",
-        description: "Host name or IP address of a node, used to build the exported url (required).",
+        description: "Host name or IP address of a node, used to build the exported url (required without an Ingress).",
         rule: "a host name or an IPv4 address",
     },
     clusterDomain: {
         area: "service", type: "string", default: "cluster.local",
         description: "DNS domain of the cluster, used for the in-cluster Jenkins URL and agent tunnel.",
         rule: "a DNS subdomain",
+    },
+    // --- ingress: the web UI through an Ingress with TLS
+    ingressEnabled: {
+        area: "ingress", type: "boolean", default: false,
+        description: "Serve the web UI through an Ingress with TLS; the exported url becomes https://<ingressHost>.",
+    },
+    ingressHost: {
+        area: "ingress", type: "string", default: "",
+        description: "Host name of the Ingress (required when ingressEnabled).",
+        rule: "a DNS subdomain (lower case), not an IP address",
+    },
+    ingressClassName: {
+        area: "ingress", type: "string", default: "",
+        description: "IngressClass of the Ingress (empty: the cluster's default class).",
+        rule: "empty or a DNS subdomain",
+    },
+    ingressTlsSecret: {
+        area: "ingress", type: "string", default: "",
+        description: "Secret holding the TLS certificate (empty: <jenkinsName>-tls); cert-manager fills it when ingressClusterIssuer is set.",
+        rule: "empty or a DNS subdomain",
+    },
+    ingressClusterIssuer: {
+        area: "ingress", type: "string", default: "",
+        description: "cert-manager ClusterIssuer that issues the certificate (the cert-manager.io/cluster-issuer annotation); empty: bring your own Secret.",
+        rule: "empty or a DNS subdomain",
+    },
+    ingressAnnotations: {
+        area: "ingress", type: "object",
+        description: "Further annotations of the Ingress, as a map of strings (e.g. for the ingress controller).",
+        rule: "keys are label-style qualified names; values strings",
+    },
+    // --- metrics: Prometheus
+    metricsEnabled: {
+        area: "metrics", type: "boolean", default: false,
+        description: "Install the pinned prometheus plugin (metricsPlugin): Jenkins serves metrics at /prometheus/, and the web Service carries prometheus.io scrape annotations.",
+    },
+    metricsPlugin: {
+        area: "metrics", type: "string", default: "prometheus:852.v317db_5d17a_b_0",
+        description: "The pinned prometheus plugin (name:version) that metricsEnabled installs.",
+        rule: "`prometheus:version`, a pinned version",
+    },
+    metricsServiceMonitor: {
+        area: "metrics", type: "boolean", default: false,
+        description: "Create a ServiceMonitor for the Prometheus operator; only when its CRDs are installed (the API server refuses an unknown kind).",
+        rule: "only with metricsEnabled",
     },
     // --- agents: the Kubernetes cloud
     agentNamespace: {

@@ -53,7 +53,8 @@ export interface JenkinsConfig {
     plugins: string[];
     updateCenterUrl?: string;
     proxy?: { host: string; port: number; noProxy: string[] };
-    nodePort: number;
+    /** Undefined when an Ingress serves the UI and no NodePort is wanted. */
+    nodePort?: number;
     agentNodePort?: number;
     nodeAddress: string;
     clusterDomain: string;
@@ -120,10 +121,28 @@ export interface ExternalAccessConfig {
     apiServer: string;
 }
 
+/** The web UI through an Ingress with TLS. */
+export interface IngressConfig {
+    host: string;
+    className?: string;
+    tlsSecret: string;
+    clusterIssuer?: string;
+    annotations: Record<string, string>;
+}
+
+/** Prometheus metrics. */
+export interface MetricsConfig {
+    /** The pinned prometheus plugin, name:version; it is also in JenkinsConfig.plugins. */
+    plugin: string;
+    serviceMonitor: boolean;
+}
+
 /** The whole, validated configuration of a stack. */
 export interface StackConfig {
     storage: StorageConfig;
     jenkins: JenkinsConfig;
     agents: AgentsConfig;
     externalAccess?: ExternalAccessConfig;
+    ingress?: IngressConfig;
+    metrics?: MetricsConfig;
 }

@@ -96,10 +96,13 @@ export function agentServiceName(jenkinsName: string): string {
 export function jenkinsHosts(cfg: StackConfig) {
     const { name, namespace, clusterDomain, nodeAddress, nodePort } = cfg.jenkins;
     const host = `${name}.${namespace}.svc.${clusterDomain}`;
+    const nodePortUrl = nodePort !== undefined && nodeAddress !== "" ? `http://${nodeAddress}:${nodePort}` : undefined;
     return {
         inClusterUrl: `http://${host}:${HTTP_PORT}`,
         agentTunnel: `${agentServiceName(name)}.${namespace}.svc.${clusterDomain}:${AGENT_PORT}`,
-        externalUrl: `http://${nodeAddress}:${nodePort}`,
+        /** What users open: the Ingress's https URL when there is one, else the NodePort's. */
+        externalUrl: cfg.ingress ? `https://${cfg.ingress.host}` : nodePortUrl ?? "",
+        nodePortUrl,
         apiServer: `https://kubernetes.default.svc.${clusterDomain}`,
     };
 }

@@ -5,7 +5,7 @@ import { traced } from "./lib/trace";
 import { policies } from "./rules";
 
 new PolicyPack("jenkins-on-k8s", {
-    description: "Keeps jenkins-on-k8s stacks safe: agent limits, pinned images, probes, one JENKINS_HOME writer, least-privilege RBAC.",
+    description: "Keeps jenkins-on-k8s stacks safe: agent limits, pinned images, probes, one JENKINS_HOME writer, least-privilege RBAC, TLS on every Ingress to Jenkins.",
     enforcementLevel: "mandatory",
     policies: traced(policies),
 });

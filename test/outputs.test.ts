@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { TeamJenkinsResources } from "../examples/consumer/teamResources";
-import { CONTRACT_VERSION, OUTPUTS, readJenkinsStack } from "../outputs";
+import { CONTRACT_MINOR_VERSION, CONTRACT_VERSION, OUTPUTS, readJenkinsStack } from "../outputs";
 import { evaluate, record, StackReferenceMocks, unwrap } from "./harness/evaluate";
 import { manifest } from "./helpers";
 import type { IConfigMap, ISecret } from "kubernetes-models/v1" with { "resolution-mode": "import" };
@@ -19,7 +19,7 @@ async function devStackReference(): Promise<StackReferenceMocks> {
 describe("stack outputs contract", () => {
     it("describes exactly the outputs the stack exports, secrets as secrets", async () => {
         const dev = await evaluate("dev", {
-            overrides: { externalAccessEnabled: "true", externalAccessApiServer: "https://api.example:6443" },
+            overrides: { externalAccessEnabled: "true", externalAccessApiServer: "https://api.example:6443", ingressEnabled: "true", ingressHost: "ci.example.org" },
         });
         assert.deepStrictEqual(Object.keys(dev.outputs).sort(), Object.keys(OUTPUTS).sort());
         const secret = Object.entries(OUTPUTS).filter(([, spec]) => spec.secret).map(([name]) => name).sort();
@@ -28,6 +28,10 @@ describe("stack outputs contract", () => {
             assert.strictEqual(typeof dev.outputs[name], spec.type, `${name} is a ${spec.type}`);
         }
         assert.strictEqual(dev.outputs.contractVersion, CONTRACT_VERSION);
+        assert.strictEqual(dev.outputs.contractMinorVersion, CONTRACT_MINOR_VERSION);
+        assert.strictEqual(dev.outputs.url, "https://ci.example.org", "url is what users open: the Ingress");
+        assert.strictEqual(dev.outputs.nodePortUrl, "http://192.168.10.10:30001");
+        assert.strictEqual(dev.outputs.ingressHost, "ci.example.org");
     });
 
     it("reads a stack's outputs through a StackReference, the password still secret", async () => {

@@ -7,6 +7,7 @@ import * as YAML from "yaml";
 import { agentNamespaceLimitRange } from "../policy/rules/agentNamespaceLimitRange";
 import { agentPodLimits } from "../policy/rules/agentPodLimits";
 import { controllerProbes } from "../policy/rules/controllerProbes";
+import { ingressTls } from "../policy/rules/ingressTls";
 import { pinnedImages } from "../policy/rules/pinnedImages";
 import { podHardening } from "../policy/rules/podHardening";
 import { rbacLeastPrivilege } from "../policy/rules/rbacLeastPrivilege";
@@ -48,6 +49,30 @@ describe("policy pack", () => {
     it("is mandatory except the advisory hardening rule, with unique names", () => {
         assert.strictEqual(new Set(policies.map(p => p.name)).size, policies.length);
         assert.deepStrictEqual(policies.filter(p => p.enforcementLevel !== "mandatory").map(p => p.name), ["pod-hardening"]);
+    });
+
+    describe("ingress-tls", () => {
+        const ingress = (name: string, spec: Record<string, unknown>, labels: Record<string, string> = { "app.kubernetes.io/name": "jenkins" }) =>
+            res("kubernetes:networking.k8s.io/v1:Ingress", name, { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name, namespace: "ci", labels }, spec });
+        const rule = (host?: string) => ({ ...(host ? { host } : {}), http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "jenkins", port: { number: 8080 } } } }] } });
+        it("passes an Ingress to Jenkins with a certificate for every host, and ignores other Ingresses", async () => {
+            const ok = ingress("jenkins", { tls: [{ hosts: ["ci.example.org"], secretName: "jenkins-tls" }], rules: [rule("ci.example.org")] });
+            const other = ingress("web", { rules: [rule("www.example.org")] }, { "app.kubernetes.io/name": "web" });
+            assert.deepStrictEqual(await violationsOf(ingressTls, [ok, other]), []);
+        });
+        it("reports plain HTTP, a host without a certificate, a TLS entry without a Secret, and a host-less rule", async () => {
+            const plain = ingress("plain", { rules: [rule("ci.example.org")] });
+            const partial = ingress("partial", {
+                tls: [{ hosts: ["a.example.org"], secretName: "a-tls" }, { hosts: ["c.example.org"] }],
+                rules: [rule("a.example.org"), rule("b.example.org"), rule()],
+            });
+            assert.deepStrictEqual(await violationsOf(ingressTls, [plain, partial]), [
+                "Ingress ci/plain serves Jenkins without TLS: the admin password would cross the network in clear text.",
+                "Ingress ci/partial has a TLS entry for c.example.org without a Secret.",
+                "Ingress ci/partial answers requests for any host, which no certificate covers: give every rule a host.",
+                "Ingress ci/partial serves b.example.org without a TLS certificate for it.",
+            ]);
+        });
     });
 
     describe("agent-pod-limits", () => {

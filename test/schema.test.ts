@@ -24,7 +24,9 @@ async function validate(object: Record<string, unknown>): Promise<void> {
 describe("Kubernetes OpenAPI schemas", () => {
     for (const stack of ["dev", "prod", "e2e"]) {
         it(`accepts every object of the ${stack} stack`, async () => {
-            const objects = kubernetesObjects((await evaluate(stack)).resources);
+            // Custom resources (the Prometheus operator's ServiceMonitor) are not in the OpenAPI
+            // models; test/ingressMetrics.test.ts checks their shape against the CRD's required fields.
+            const objects = kubernetesObjects((await evaluate(stack)).resources).filter(o => !String(o.apiVersion).startsWith("monitoring.coreos.com/"));
             assert.ok(objects.length >= 18, `only ${objects.length} objects`);
             for (const object of objects) {
                 const name = `${String(object.kind)} ${(object.metadata as { name: string }).name}`;

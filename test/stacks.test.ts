@@ -7,7 +7,9 @@ describe("stacks", () => {
         const { outputs, secretOutputs } = await evaluate("dev");
         assert.deepStrictEqual({ ...outputs, adminPassword: "(checked below)" }, {
             contractVersion: 1,
+            contractMinorVersion: 1,
             url: "http://192.168.10.10:30001",
+            nodePortUrl: "http://192.168.10.10:30001",
             adminUsername: "admin",
             adminPassword: "(checked below)",
             namespace: "devops",
@@ -23,7 +25,9 @@ describe("stacks", () => {
 
     it("prod is larger, protected and runs agents in their own namespace", async () => {
         const { outputs, secretOutputs } = await evaluate("prod");
-        assert.strictEqual(outputs.url, "http://jenkins.prod.example.internal:30080");
+        assert.strictEqual(outputs.url, "https://jenkins.prod.example.internal", "through the Ingress");
+        assert.strictEqual(outputs.ingressHost, "jenkins.prod.example.internal");
+        assert.strictEqual(outputs.nodePortUrl, undefined, "no web NodePort");
         assert.strictEqual(outputs.namespace, "jenkins");
         assert.strictEqual(outputs.agentNamespace, "jenkins-agents");
         assert.strictEqual(outputs.storageClassName, "jenkins-nfs");

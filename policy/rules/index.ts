@@ -3,6 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { agentNamespaceLimitRange } from "./agentNamespaceLimitRange";
 import { agentPodLimits } from "./agentPodLimits";
 import { controllerProbes } from "./controllerProbes";
+import { ingressTls } from "./ingressTls";
 import { pinnedImages } from "./pinnedImages";
 import { podHardening } from "./podHardening";
 import { rbacLeastPrivilege } from "./rbacLeastPrivilege";
@@ -18,4 +19,5 @@ export const policies: Policies = [
     singleJenkinsHomeWriter,
     rbacLeastPrivilege,
     podHardening,
+    ingressTls,
 ];

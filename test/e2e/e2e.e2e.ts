@@ -112,6 +112,15 @@ describe("pulumi up end to end on a local control plane", function () {
         assert.match(casc?.data["jenkins.yaml"] ?? "", /jenkinsTunnel: jenkins-agent\.devops\.svc\.cluster\.local:50000/);
         const binding = await kube<{ roleRef: { name: string } }>("/apis/rbac.authorization.k8s.io/v1/namespaces/devops/rolebindings/jenkins-agents");
         assert.strictEqual(binding?.roleRef.name, "jenkins-devops-agents");
+        // The Ingress with TLS (no ingress controller runs here: the object is what is proven).
+        const ingress = await kube<{ spec: { tls: { hosts: string[]; secretName: string }[]; rules: { host: string }[] } }>(
+            "/apis/networking.k8s.io/v1/namespaces/devops/ingresses/jenkins");
+        assert.deepStrictEqual(ingress?.spec.tls, [{ hosts: ["jenkins.e2e.internal"], secretName: "jenkins-tls" }]);
+        assert.deepStrictEqual(ingress?.spec.rules.map(r => r.host), ["jenkins.e2e.internal"]);
+        assert.match(casc?.data["jenkins.yaml"] ?? "", /url: https:\/\/jenkins\.e2e\.internal\//, "the location URL follows the Ingress");
+        const web = await kube<{ metadata: { annotations?: Record<string, string> } }>("/api/v1/namespaces/devops/services/jenkins");
+        assert.strictEqual(web?.metadata.annotations?.["prometheus.io/path"], "/prometheus/", "metrics can be scraped without the operator");
+        assert.match(casc?.data["plugins.txt"] ?? "", /^prometheus:852\.v317db_5d17a_b_0$/m);
     });
 
     it("keeps the admin password secret: nowhere in the state export or in any ConfigMap", async () => {
@@ -144,7 +153,7 @@ describe("pulumi up end to end on a local control plane", function () {
         ok(pulumi(["up", "--yes", "--skip-preview"], "examples/consumer"), "consumer pulumi up");
         const endpoints = await kube<{ data: Record<string, string> }>("/api/v1/namespaces/payments/configmaps/jenkins-endpoints");
         assert.strictEqual(endpoints?.data.JENKINS_URL, "http://jenkins.devops.svc.cluster.local:8080");
-        assert.strictEqual(endpoints?.data.JENKINS_PUBLIC_URL, "http://127.0.0.1:30001");
+        assert.strictEqual(endpoints?.data.JENKINS_PUBLIC_URL, "https://jenkins.e2e.internal");
         assert.ok(await kube("/api/v1/namespaces/devops/secrets/payments-registry"), "the team's credentials are in the agent namespace");
         ok(pulumi(["destroy", "--yes", "--skip-preview"], "examples/consumer"), "consumer pulumi destroy");
     });

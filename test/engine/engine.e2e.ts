@@ -12,7 +12,7 @@ const PREVIEW = path.join(ROOT, "toolchain", "preview.sh");
 const SECRET = "engine-test-password-7fd1c2";
 
 /** The rules the README documents; the pack must run each of them in the real analyzer. */
-const DOCUMENTED_RULES = ["agent-namespace-limit-range", "agent-pod-limits", "controller-probes", "pinned-images",
+const DOCUMENTED_RULES = ["agent-namespace-limit-range", "agent-pod-limits", "controller-probes", "ingress-tls", "pinned-images",
     "pod-hardening", "rbac-least-privilege", "single-jenkins-home-writer", "workload-resources"];
 
 /** The stack the pack was started for, as @pulumi/pulumi saw it inside the pack (policy/lib/trace.ts). */

@@ -1,0 +1,56 @@
+// ingress and metrics: the web UI through an Ingress with TLS, and Prometheus metrics.
+import { isRecord, Reader } from "./reader";
+import { dnsSubdomainProblem, labelKeyProblem, show } from "./rules";
+import { IngressConfig, MetricsConfig } from "./types";
+
+export function readIngress(r: Reader, jenkinsName: string): IngressConfig | undefined {
+    if (!r.boolean("ingressEnabled")) {
+        return undefined;
+    }
+    const host = r.required("ingressHost", "when ingressEnabled is true");
+    if (host !== "" && !r.bad("ingressHost")) {
+        // A certificate names a host; an IP address is no Ingress host (networking/v1 validation).
+        const problem = /^[0-9.]+$/.test(host) ? `${show(host)} is an IP address; an Ingress host is a DNS name` : dnsSubdomainProblem(host);
+        if (problem) {
+            r.problem("ingressHost", problem);
+        }
+    }
+    const className = r.checked("ingressClassName", dnsSubdomainProblem);
+    const tlsSecret = r.checked("ingressTlsSecret", dnsSubdomainProblem);
+    const clusterIssuer = r.checked("ingressClusterIssuer", dnsSubdomainProblem);
+    const raw = r.structured("ingressAnnotations") ?? {};
+    const annotations: Record<string, string> = {};
+    if (!isRecord(raw) || Object.values(raw).some(v => typeof v !== "string")) {
+        if (!r.bad("ingressAnnotations")) {
+            r.problem("ingressAnnotations", "must be a map of strings");
+        }
+    } else {
+        for (const [key, value] of Object.entries(raw)) {
+            const problem = labelKeyProblem(key);
+            if (problem) {
+                r.problem("ingressAnnotations", problem.replace("label key", "annotation key"));
+            }
+            annotations[key] = value as string;
+        }
+    }
+    return {
+        host,
+        className: className === "" ? undefined : className,
+        tlsSecret: tlsSecret === "" ? `${jenkinsName}-tls` : tlsSecret,
+        clusterIssuer: clusterIssuer === "" ? undefined : clusterIssuer,
+        annotations,
+    };
+}
+
+export function readMetrics(r: Reader): MetricsConfig | undefined {
+    const serviceMonitor = r.boolean("metricsServiceMonitor");
+    if (!r.boolean("metricsEnabled")) {
+        if (serviceMonitor) {
+            r.problem("metricsServiceMonitor", "needs metricsEnabled: without the prometheus plugin there is nothing to scrape");
+        }
+        return undefined;
+    }
+    const plugin = r.checked("metricsPlugin", v => /^prometheus:[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(v) && !/:(latest|experimental)$/.test(v)
+        ? undefined : `${show(v)} must be prometheus:<pinned version>`);
+    return { plugin, serviceMonitor };
+}
