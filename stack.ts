@@ -8,7 +8,7 @@ import { JenkinsController } from "./components/jenkinsController";
 import { JenkinsHome } from "./components/jenkinsHome";
 import { JenkinsIngress } from "./components/jenkinsIngress";
 import { JenkinsMetrics, scrapeAnnotations } from "./components/jenkinsMetrics";
-import { JenkinsService } from "./components/jenkinsService";
+import { JenkinsService, WEB_SERVICE_LABEL } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
 import { ConfigError, StackConfig } from "./config";
 import { CASC_KEY } from "./policy/shared/conventions";
@@ -102,7 +102,9 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         homeClaimName: home.claimName,
         fixPermissions: jenkins.fixPermissions,
         cascReloadImage: jenkins.cascReloadImage,
-    }, { dependsOn: [capacity] });
+        cascReloadResources: jenkins.cascReloadResources,
+        adminRevision: admin.revision,
+    }, { dependsOn: [capacity, access] }); // access: the Role the reload containers need exists first
 
     const service = new JenkinsService("jenkins", {
         name: jenkins.name,
@@ -111,7 +113,9 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         nodePort: jenkins.nodePort,
         agentNodePort: jenkins.agentNodePort,
         annotations: cfg.metrics ? scrapeAnnotations(HTTP_PORT) : undefined,
-    });
+    // After the controller is available: the provider awaits a Service until it has endpoints, and
+    // created alongside the Deployment it waited about 10 s a Service (npm run bench:engine).
+    }, { dependsOn: [controller] });
 
     const ingress = cfg.ingress && new JenkinsIngress("jenkins", {
         name: jenkins.name,
@@ -124,7 +128,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         new JenkinsMetrics("jenkins", {
             name: jenkins.name,
             namespace: access.namespace,
-            serviceLabels: labels({ name: "jenkins", instance: jenkins.name, component: "controller" }),
+            serviceLabels: { ...labels({ name: "jenkins", instance: jenkins.name, component: "controller" }), ...WEB_SERVICE_LABEL },
         });
     }
 

@@ -1,4 +1,4 @@
-import { createHmac } from "crypto";
+import { createHash, createHmac } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -39,6 +39,8 @@ export class AdminCredentials extends pulumi.ComponentResource {
     readonly username: pulumi.Output<string>;
     /** The password, always a secret output. */
     readonly password: pulumi.Output<string>;
+    /** A short, non-secret digest that changes with the password (for the controller's pod template). */
+    readonly revision: pulumi.Output<string>;
 
     constructor(name: string, args: AdminCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jenkins-on-k8s:jenkins:AdminCredentials", name, {}, opts);
@@ -65,7 +67,9 @@ export class AdminCredentials extends pulumi.ComponentResource {
             },
         }, { parent: this });
         this.secretName = secret.metadata.name;
+        // A hash of the HMAC: it reveals nothing of the password, so it need not be secret.
+        this.revision = pulumi.unsecret(this.password.apply(p => createHash("sha256").update(cascReloadToken(p)).digest("hex").slice(0, 16)));
         this.username = pulumi.output(args.username);
-        this.registerOutputs({ secretName: this.secretName, username: this.username, password: this.password });
+        this.registerOutputs({ secretName: this.secretName, username: this.username, password: this.password, revision: this.revision });
     }
 }

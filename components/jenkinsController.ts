@@ -45,7 +45,17 @@ export interface JenkinsControllerArgs {
      * jenkins.yaml restarts the controller instead.
      */
     cascReloadImage?: string;
+    /** Requests and limits of the reload containers. */
+    cascReloadResources: ContainerResources;
+    /**
+     * Changes whenever the admin password (and so the reload token) changes: on the pod template,
+     * it restarts the controller, which reads both only at start. Not secret (a hash of a hash).
+     */
+    adminRevision: pulumi.Input<string>;
 }
+
+/** Pod-template annotation that follows the admin credentials. */
+export const ADMIN_REVISION_ANNOTATION = "jenkins-on-k8s/admin-revision";
 
 const JENKINS_HOME = "/var/jenkins_home";
 const CASC_DIR = "/var/jenkins_casc";
@@ -55,8 +65,7 @@ const CASC_LIVE_DIR = "/var/jenkins_casc_live";
 export const CASC_WATCH_LABEL = "jenkins-on-k8s/casc";
 /** The sidecar's health port (its default, 8080, is Jenkins'). */
 const SIDECAR_HEALTH_PORT = 8060;
-/** The sidecar watches one ConfigMap and posts one request: little CPU and memory. */
-const SIDECAR_RESOURCES = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } };
+
 const PLUGIN_DIR = "/var/jenkins_plugins";
 /** Caches that may be lost at any restart, like the chart's /var/jenkins_cache. */
 const CACHE_DIR = "/var/jenkins_cache";
@@ -193,10 +202,12 @@ export class JenkinsController extends pulumi.ComponentResource {
                     // The trailing slash matters: TokenReloadCrumbExclusion matches the exact path.
                     { name: "REQ_URL", value: `http://localhost:${HTTP_PORT}/reload-configuration-as-code/?casc-reload-token=$(CASC_RELOAD_TOKEN)` },
                     { name: "REQ_METHOD", value: "POST" },
+                    // Jenkins may be starting: retry longer than the default 5 (TOTAL caps CONNECT).
+                    { name: "REQ_RETRY_TOTAL", value: "10" },
                     { name: "REQ_RETRY_CONNECT", value: "10" },
                 ] : [{ name: "METHOD", value: "LIST" }]),
             ],
-            resources: SIDECAR_RESOURCES,
+            resources: args.cascReloadResources,
             securityContext: { ...restricted, readOnlyRootFilesystem: true },
             volumeMounts: [{ name: "casc-live", mountPath: CASC_LIVE_DIR }],
         });
@@ -219,7 +230,7 @@ export class JenkinsController extends pulumi.ComponentResource {
                 strategy: { type: "Recreate" },
                 selector: { matchLabels: this.selector },
                 template: {
-                    metadata: { labels: meta, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: this.checksum } },
+                    metadata: { labels: meta, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: this.checksum, [ADMIN_REVISION_ANNOTATION]: args.adminRevision } },
                     spec: {
                         serviceAccountName: args.serviceAccountName,
                         enableServiceLinks: false,

@@ -3,6 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { AGENT_PORT, agentServiceName, HTTP_PORT } from "../lib/jcasc";
 import { labels } from "../lib/labels";
 
+/** Tells the web Service from the agent Service, which carries the same app labels (a ServiceMonitor selects on it). */
+export const WEB_SERVICE_LABEL = { "jenkins-on-k8s/service": "web" } as const;
+
+/**
+ * The provider awaits a Service until its endpoints have "settled", a fixed 10 s after the last
+ * endpoints update (pulumi-kubernetes pkg/await/service.go). The stack creates the Services after
+ * the controller's Deployment is available, which already proves a ready pod behind them, so that
+ * wait only costs time: it was most of `pulumi up` (npm run bench:engine).
+ */
+const NO_ENDPOINT_WAIT = { "pulumi.com/skipAwait": "true" };
+
 /** Arguments of {@link JenkinsService}. */
 export interface JenkinsServiceArgs {
     /** Name of the web Service: the controller's in-cluster host name; the agent Service adds `-agent`. */
@@ -13,7 +24,7 @@ export interface JenkinsServiceArgs {
     selector: Record<string, string>;
     /** NodePort of the web UI (30000-32767); undefined: a ClusterIP Service (an Ingress serves the UI). */
     nodePort?: number;
-    /** Annotations of the web Service (e.g. Prometheus scrape hints). */
+    /** Further annotations of the web Service (e.g. Prometheus scrape hints). */
     annotations?: Record<string, string>;
     /**
      * NodePort that publishes the inbound agent port to agents outside the cluster; undefined keeps
@@ -40,7 +51,12 @@ export class JenkinsService extends pulumi.ComponentResource {
         const meta = labels({ name: "jenkins", instance: args.name, component: "controller" });
         const nodePort = args.nodePort !== undefined;
         this.service = new k8s.core.v1.Service(`${name}-service`, {
-            metadata: { name: args.name, namespace: args.namespace, labels: meta, ...(args.annotations ? { annotations: args.annotations } : {}) },
+            metadata: {
+                name: args.name,
+                namespace: args.namespace,
+                labels: { ...meta, ...WEB_SERVICE_LABEL },
+                annotations: { ...args.annotations, ...NO_ENDPOINT_WAIT },
+            },
             spec: {
                 type: nodePort ? "NodePort" : "ClusterIP",
                 selector: args.selector,
@@ -49,7 +65,7 @@ export class JenkinsService extends pulumi.ComponentResource {
         }, { parent: this });
         const external = args.agentNodePort !== undefined;
         this.agentService = new k8s.core.v1.Service(`${name}-agent-service`, {
-            metadata: { name: agentServiceName(args.name), namespace: args.namespace, labels: meta },
+            metadata: { name: agentServiceName(args.name), namespace: args.namespace, labels: meta, annotations: NO_ENDPOINT_WAIT },
             spec: {
                 type: external ? "NodePort" : "ClusterIP",
                 selector: args.selector,

@@ -95,7 +95,8 @@ export function checkQuotaRoom(r: Reader, jenkins: JenkinsConfig, agents: Agents
     if (r.bad(...inputs)) {
         return;
     }
-    const controller = podTotals(shared ? [jenkins.resources] : []);
+    // The controller pod: the controller and, with live reload, its sidecar.
+    const controller = podTotals(shared ? [jenkins.resources, ...(jenkins.cascReloadImage ? [jenkins.cascReloadResources] : [])] : []);
     for (const { key, side, kind, field } of QUOTA_BOUNDS) {
         const quota = parseQuantity(agents.quota[field]);
         const largest = agents.templates

@@ -31,6 +31,9 @@ function nameClashes(r: Reader, cfg: StackConfig): void {
     if (agents.separateNamespace && agents.namespace === storage.provisioner?.namespace && !r.bad("agentNamespace", "nfsProvisionerNamespace")) {
         r.problem("agentNamespace", `must differ from nfsProvisionerNamespace (${agents.namespace})`);
     }
+    if (cfg.ingress && cfg.ingress.tlsSecret === `${jenkins.name}-admin` && !r.bad("ingressTlsSecret")) {
+        r.problem("ingressTlsSecret", `must not be ${jenkins.name}-admin: that Secret holds the admin password, and cert-manager would overwrite it`);
+    }
     if (externalAccess && !r.bad("externalAccessServiceAccount")) {
         // The external ServiceAccount and its RoleBinding live in the agent namespace.
         if (externalAccess.serviceAccount === jenkins.serviceAccount && !agents.separateNamespace) {

@@ -7,7 +7,10 @@ import { Reader } from "./reader";
 import { serviceNameProblem, show, timezoneProblem } from "./rules";
 import { readService } from "./service";
 import { namespaceProblem } from "./storage";
-import { JenkinsConfig } from "./types";
+import { ContainerResources, JenkinsConfig } from "./types";
+
+/** The reload sidecar watches one ConfigMap and posts one request: little CPU and memory. */
+export const CASC_RELOAD_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } };
 
 const PLUGIN = /^([A-Za-z0-9][A-Za-z0-9_.-]*):([A-Za-z0-9][A-Za-z0-9_.+-]*)$/;
 
@@ -149,6 +152,7 @@ export function readJenkins(r: Reader, ingress: boolean, metricsPlugin?: string)
         resources,
         javaOpts: readJavaOpts(r, resources.limits.memory),
         cascReloadImage: r.boolean("jenkinsCascReload") ? r.image("jenkinsCascReloadImage") : undefined,
+        cascReloadResources: CASC_RELOAD_RESOURCES,
         timezone: r.checked("jenkinsTimezone", timezoneProblem),
         adminUser: r.checked("jenkinsAdminUser", v => /^[A-Za-z0-9_-]+$/.test(v) ? undefined : `${show(v)} may only hold letters, digits, '_' and '-'`),
         adminPassword: readAdminPassword(r),

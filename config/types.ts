@@ -45,6 +45,8 @@ export interface JenkinsConfig {
     javaOpts: string;
     /** The JCasC reload sidecar's image, when jenkins.yaml is reloaded live; undefined: restart instead. */
     cascReloadImage?: string;
+    /** The sidecar's requests and limits (it runs next to the controller: quotas count it). */
+    cascReloadResources: ContainerResources;
     timezone: string;
     adminUser: string;
     /** Set when the stack provides the password as secret config. */

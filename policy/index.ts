@@ -1,5 +1,5 @@
 // The CrossGuard pack: only assembles the rules (policy/rules/), so tests can import them
-// without starting a policy analyzer.
+// without starting a policy analyzer. main.js (the package's main) loads it transpile-only.
 import { PolicyPack } from "@pulumi/policy";
 import { traced } from "./lib/trace";
 import { policies } from "./rules";

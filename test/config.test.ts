@@ -111,7 +111,7 @@ describe("configuration", () => {
         // The quota charges the controller when agents share its namespace.
         ["a quota of one pod next to the controller", { agentQuotaPods: "1" }, "agentQuotaPods", /at least 2 when agents share the Jenkins namespace/],
         ["a quota without room for the controller and one agent", { agentQuotaMemoryLimits: "4Gi" }, "agentQuotaMemoryLimits",
-            /4Gi cannot hold one pod of template jenkins-agent-jnlp \(memory limits 2560Mi\) next to the controller \(2048Mi\)/],
+            /4Gi cannot hold one pod of template jenkins-agent-jnlp \(memory limits 2560Mi\) next to the controller \(2176Mi\)/],
         ["a system property core does not read", { jenkinsJavaOpts: "-XX:MaxRAMPercentage=50 -Dhudson.slaves.NodeProvisioner.MARGINN=50" }, "jenkinsJavaOpts",
             /-Dhudson\.slaves\.NodeProvisioner\.MARGINN: core jenkins-2\.568\.2 reads no such system property/],
         ["a no-proxy entry with a port", { jenkinsProxy: "http://proxy:3128", jenkinsNoProxy: "git.corp:443" }, "jenkinsNoProxy", /"git\.corp:443" must be a host name/],
@@ -130,7 +130,7 @@ describe("configuration", () => {
     it("accepts the near misses: a heap that fits, a quota that fits, a separate agent namespace with a one-pod quota", async () => {
         await evaluate("dev", { overrides: { jenkinsJavaOpts: "-Xmx1280m" } });
         await evaluate("dev", { overrides: { jenkinsMemoryLimit: "4Gi", jenkinsJavaOpts: "-XX:MaxRAMPercentage=75" } });
-        await evaluate("dev", { overrides: { agentQuotaMemoryLimits: "4608Mi" } });
+        await evaluate("dev", { overrides: { agentQuotaMemoryLimits: "4736Mi" } });
         await evaluate("dev", { overrides: { agentQuotaPods: "2" } });
         await evaluate("prod", { overrides: { agentQuotaPods: "1", agentQuotaMemoryLimits: "4608Mi" } });
         await evaluate("dev", { overrides: { jenkinsName: "j".repeat(57) } });

@@ -45,6 +45,8 @@ const CASES: Case[] = [
         /\[0\]\.instanceCap must be an integer from 1 to 2147483647/, { agentTemplates: templates({ instanceCap: 2147483647 }) }],
     ["a pod count beyond a Java int", { agentQuotaPods: "3000000000" }, "agentQuotaPods", /must be from 1 to 2147483647, got 3000000000/,
         { agentQuotaPods: "2147483647" }],
+    ["a quota without room for the reload sidecar next to the controller and one agent pod", { agentQuotaMemoryLimits: "4608Mi" }, "agentQuotaMemoryLimits",
+        /4608Mi cannot hold one pod of template jenkins-agent-jnlp \(memory limits 2560Mi\) next to the controller \(2176Mi\)/, { agentQuotaMemoryLimits: "4736Mi" }],
     ["a quota smaller than one agent pod", { agentNamespace: "agents", agentQuotaMemoryLimits: "2Gi" }, "agentQuotaMemoryLimits",
         /2Gi cannot hold one pod of template jenkins-agent-jnlp \(memory limits 2560Mi\)$/, { agentNamespace: "agents", agentQuotaMemoryLimits: "2560Mi" }],
     ["a Service name that starts with a digit", { jenkinsName: "1jenkins" }, "jenkinsName", /"1jenkins" is not a valid Service name/,

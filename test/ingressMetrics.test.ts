@@ -55,6 +55,8 @@ describe("Ingress with TLS (opt-in)", () => {
         ["an IP address as the host", { ...INGRESS, ingressHost: "10.0.0.1" }, "ingressHost", /is an IP address; an Ingress host is a DNS name/, INGRESS],
         ["an upper-case host", { ...INGRESS, ingressHost: "CI.example.org" }, "ingressHost", /is not a DNS subdomain/, INGRESS],
         ["no NodePort and no Ingress", { serviceNodePort: "0" }, "serviceNodePort", /may be 0 only with ingressEnabled/, { ...INGRESS, serviceNodePort: "0" }],
+        ["the admin Secret as the TLS Secret", { ...INGRESS, ingressTlsSecret: "jenkins-admin" }, "ingressTlsSecret", /must not be jenkins-admin: that Secret holds the admin password/,
+            { ...INGRESS, ingressTlsSecret: "jenkins-admin-tls" }],
         ["annotations that are not strings", { ...INGRESS, ingressAnnotations: JSON.stringify({ a: 1 }) }, "ingressAnnotations", /must be a map of strings/,
             { ...INGRESS, ingressAnnotations: JSON.stringify({ a: "1" }) }],
     ];
@@ -72,12 +74,12 @@ describe("metrics (opt-in)", () => {
         const plugins = manifest<IConfigMap>(e.resources, "ConfigMap", "jenkins-config").data!["plugins.txt"].trim().split("\n");
         assert.strictEqual(plugins[plugins.length - 1], "prometheus:852.v317db_5d17a_b_0");
         assert.deepStrictEqual(manifest<IService>(e.resources, "Service", "jenkins").metadata!.annotations, {
-            "prometheus.io/scrape": "true", "prometheus.io/path": "/prometheus/", "prometheus.io/port": "8080",
+            "prometheus.io/scrape": "true", "prometheus.io/path": "/prometheus/", "prometheus.io/port": "8080", "pulumi.com/skipAwait": "true",
         });
         assert.strictEqual(manifests(e.resources, "ServiceMonitor").length, 0, "never a ServiceMonitor unless the CRDs are said to exist");
         const plain = await evaluate("dev");
         assert.ok(!manifest<IConfigMap>(plain.resources, "ConfigMap", "jenkins-config").data!["plugins.txt"].includes("prometheus"));
-        assert.strictEqual(manifest<IService>(plain.resources, "Service", "jenkins").metadata!.annotations, undefined);
+        assert.deepStrictEqual(manifest<IService>(plain.resources, "Service", "jenkins").metadata!.annotations, { "pulumi.com/skipAwait": "true" });
     });
 
     it("creates a ServiceMonitor on the web Service's http port when asked", async () => {
@@ -93,7 +95,8 @@ describe("metrics (opt-in)", () => {
             assert.strictEqual(web.metadata!.labels![k], v, `the selector picks the web Service (${k})`);
         }
         const agent = manifest<IService>(e.resources, "Service", "jenkins-agent");
-        assert.ok(!agent.spec!.ports!.some(p => p.name === "http"), "and not the agent Service, which has no http port");
+        assert.ok(Object.entries(monitor.spec.selector.matchLabels).some(([k, v]) => agent.metadata!.labels![k] !== v),
+            "and not the agent Service, which shares the app labels");
     });
 
     it("refuses a ServiceMonitor without metrics, and a metrics plugin that is not a pinned prometheus", async () => {

@@ -162,7 +162,7 @@ describe("Jenkins configuration as code", () => {
             HEALTH_PORT: "8060", LOG_LEVEL: "WARN", METHOD: "WATCH",
             CASC_RELOAD_TOKEN: { secretKeyRef: { name: "jenkins-admin", key: "casc-reload-token" } },
             REQ_URL: "http://localhost:8080/reload-configuration-as-code/?casc-reload-token=$(CASC_RELOAD_TOKEN)",
-            REQ_METHOD: "POST", REQ_RETRY_CONNECT: "10",
+            REQ_METHOD: "POST", REQ_RETRY_TOTAL: "10", REQ_RETRY_CONNECT: "10",
         });
         // The token is defined before REQ_URL, so Kubernetes expands $(CASC_RELOAD_TOKEN) in it.
         assert.ok(sidecar.env!.findIndex(e => e.name === "CASC_RELOAD_TOKEN") < sidecar.env!.findIndex(e => e.name === "REQ_URL"));
@@ -191,6 +191,19 @@ describe("Jenkins configuration as code", () => {
         const offChanged = await evaluate("dev", { overrides: { jenkinsCascReload: "false", ...templateChange } });
         assert.notStrictEqual(checksum(offChanged), checksum(off), "without live reload a changed jenkins.yaml restarts the controller");
         assert.strictEqual(checksum(await evaluate("dev")), checksum(dev), "the same config, the same checksum");
+    });
+
+    it("restarts the controller when the admin password changes: it reads the password and the reload token only at start", async () => {
+        const revision = (e: Evaluation) => manifest<IDeployment>(e.resources, "Deployment", "jenkins").spec!.template.metadata!.annotations!["jenkins-on-k8s/admin-revision"];
+        const one = await evaluate("dev", { overrides: { jenkinsAdminPassword: "first-password-123" }, secretKeys: ["jenkinsAdminPassword"] });
+        const again = await evaluate("dev", { overrides: { jenkinsAdminPassword: "first-password-123" }, secretKeys: ["jenkinsAdminPassword"] });
+        const two = await evaluate("dev", { overrides: { jenkinsAdminPassword: "second-password-456" }, secretKeys: ["jenkinsAdminPassword"] });
+        assert.match(revision(one), /^[0-9a-f]{16}$/);
+        assert.strictEqual(revision(again), revision(one), "stable for one password");
+        assert.notStrictEqual(revision(two), revision(one), "a new password, a new pod");
+        const deployment = one.resources.find(r => r.type === "kubernetes:apps/v1:Deployment")!;
+        assert.ok(!deployment.secretPaths.some(p => p.includes("admin-revision")), "the revision is no secret: it reveals nothing");
+        assert.ok(!JSON.stringify(deployment.inputs).includes("first-password-123"));
     });
 
     it("installs the pinned plugins in an init container, through the mirror and proxy when set", async () => {

@@ -36,6 +36,8 @@ if [ ! -e "$work/Pulumi.yaml" ]; then
         | xargs -0 cp --parents -t "$work")
     # One install for the program and the pack (an npm workspace): the pack resolves from the root.
     ln -s "$root/node_modules" "$work/node_modules"
+    # The build, when there is one: lib/launch.js and policy/main.js run it only if it matches the sources.
+    if [ -d "$root/bin" ]; then cp -r "$root/bin" "$work/bin"; fi
     mkdir -p "$work/.state" "$work/.pulumi-home"
 fi
 

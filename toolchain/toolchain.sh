@@ -6,7 +6,7 @@
 #                                upstream module is not served by the proxy, see its main.go)
 #   pulumi-resource-kubernetes   the Kubernetes provider (toolchain/kubernetes), matching npm 4.25.0
 # control-plane (for toolchain/local-cluster.sh):
-#   etcd (toolchain/etcd), kube-apiserver, kube-controller-manager, kube-scheduler
+#   etcd (toolchain/etcd), kube-apiserver, kube-controller-manager, kube-scheduler, kubectl
 #   (toolchain/kube, k8s.io/kubernetes), kwok (toolchain/kwok, the kubelet stand-in)
 # Binaries go to a cache outside the clone, keyed by version and by the wrapper's files, and are
 # reused when present. Prints progress on stderr and, last on stdout, the directory to put on PATH.
@@ -45,7 +45,7 @@ case "$set_name" in
         etcd_dir="$cache/etcd-$etcd_version-$(key etcd)"
         kube_dir="$cache/kube-$kube_version-$(key kube)"
         kwok_dir="$cache/kwok-$kwok_version-$(key kwok)"
-        tools=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+        tools=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
         dirs="$etcd_dir$kube_dir$kwok_dir" ;;
     *) log "unknown set $set_name (engine or control-plane)"; exit 2 ;;
 esac
@@ -119,12 +119,13 @@ else
     minor="${kube_version#v1.}"; minor="${minor%%.*}"
     kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$kube_version -X k8s.io/component-base/version.gitMajor=1"
     kube_ldflags="$kube_ldflags -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
-    for component in kube-apiserver kube-controller-manager kube-scheduler; do
+    # kubectl too: npm run bench:engine compares pulumi up with kubectl apply on the same cluster.
+    for component in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
         build "$component" kube "$kube_dir/$component" "k8s.io/kubernetes/cmd/$component" "$kube_ldflags"
     done
     build kwok kwok "$kwok_dir/kwok" sigs.k8s.io/kwok/cmd/kwok "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$kwok_version"
     ln -sf "$etcd_dir/etcd" "$bin/etcd"
-    for component in kube-apiserver kube-controller-manager kube-scheduler; do
+    for component in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
         ln -sf "$kube_dir/$component" "$bin/$component"
     done
     ln -sf "$kwok_dir/kwok" "$bin/kwok"

@@ -66,6 +66,35 @@ function kube<T>(apiPath: string): Promise<T | undefined> {
     });
 }
 
+/** POST to the API server as the admin. */
+function kubePost<T>(apiPath: string, body: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+        const data = JSON.stringify(body);
+        const req = https.request(`${API}${apiPath}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) },
+            ca: fs.readFileSync(path.join(PKI, "ca.crt")),
+            cert: fs.readFileSync(path.join(PKI, "admin.crt")),
+            key: fs.readFileSync(path.join(PKI, "admin.key")),
+        }, res => {
+            let text = "";
+            res.on("data", chunk => text += chunk);
+            res.on("end", () => res.statusCode && res.statusCode < 300 ? resolve(JSON.parse(text) as T) : reject(new Error(`POST ${apiPath}: ${res.statusCode} ${text}`)));
+        });
+        req.on("error", reject);
+        req.end(data);
+    });
+}
+
+/** Whether the controller's ServiceAccount may do `verb` on `resource` in `namespace` (a SubjectAccessReview). */
+async function controllerMay(verb: string, resource: string, namespace: string): Promise<boolean> {
+    const review = await kubePost<{ status: { allowed: boolean } }>("/apis/authorization.k8s.io/v1/subjectaccessreviews", {
+        apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview",
+        spec: { user: "system:serviceaccount:devops:jenkins-sa", groups: ["system:serviceaccounts"], resourceAttributes: { namespace, verb, resource } },
+    });
+    return review.status.allowed;
+}
+
 interface Meta { metadata: { name: string; uid: string; namespace?: string; annotations?: Record<string, string> } }
 interface DeploymentView extends Meta {
     spec: { replicas: number; strategy: { type: string }; template: { spec: { containers: { image: string }[] } } };
@@ -121,6 +150,11 @@ describe("pulumi up end to end on a local control plane", function () {
         const web = await kube<{ metadata: { annotations?: Record<string, string> } }>("/api/v1/namespaces/devops/services/jenkins");
         assert.strictEqual(web?.metadata.annotations?.["prometheus.io/path"], "/prometheus/", "metrics can be scraped without the operator");
         assert.match(casc?.data["plugins.txt"] ?? "", /^prometheus:852\.v317db_5d17a_b_0$/m);
+        // The reload sidecar runs as the controller's ServiceAccount: it may watch its namespace's ConfigMaps, nothing more.
+        assert.strictEqual(await controllerMay("watch", "configmaps", "devops"), true);
+        assert.strictEqual(await controllerMay("list", "configmaps", "devops"), true);
+        assert.strictEqual(await controllerMay("watch", "configmaps", "kube-system"), false);
+        assert.strictEqual(await controllerMay("update", "configmaps", "devops"), false);
     });
 
     it("keeps the admin password secret: nowhere in the state export or in any ConfigMap", async () => {
