@@ -42,14 +42,19 @@ function ok(run: Run, what: string): string {
     return run.output;
 }
 
+/** The cluster admin's client certificate, for requests to the API server. */
+function asAdmin(): https.RequestOptions {
+    return {
+        ca: fs.readFileSync(path.join(PKI, "ca.crt")),
+        cert: fs.readFileSync(path.join(PKI, "admin.crt")),
+        key: fs.readFileSync(path.join(PKI, "admin.key")),
+    };
+}
+
 /** GET from the API server as the admin; undefined on 404. */
 function kube<T>(apiPath: string): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
-        const req = https.get(`${API}${apiPath}`, {
-            ca: fs.readFileSync(path.join(PKI, "ca.crt")),
-            cert: fs.readFileSync(path.join(PKI, "admin.crt")),
-            key: fs.readFileSync(path.join(PKI, "admin.key")),
-        }, res => {
+        const req = https.get(`${API}${apiPath}`, asAdmin(), res => {
             let body = "";
             res.on("data", chunk => body += chunk);
             res.on("end", () => {
@@ -71,11 +76,9 @@ function kubePost<T>(apiPath: string, body: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
         const data = JSON.stringify(body);
         const req = https.request(`${API}${apiPath}`, {
+            ...asAdmin(),
             method: "POST",
             headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) },
-            ca: fs.readFileSync(path.join(PKI, "ca.crt")),
-            cert: fs.readFileSync(path.join(PKI, "admin.crt")),
-            key: fs.readFileSync(path.join(PKI, "admin.key")),
         }, res => {
             let text = "";
             res.on("data", chunk => text += chunk);
