@@ -7,7 +7,7 @@ import { JenkinsAccess } from "./components/jenkinsAccess";
 import { JenkinsController } from "./components/jenkinsController";
 import { JenkinsHome } from "./components/jenkinsHome";
 import { JenkinsIngress } from "./components/jenkinsIngress";
-import { JenkinsMetrics, scrapeAnnotations } from "./components/jenkinsMetrics";
+import { JenkinsMetrics, METRICS_PATH, scrapeAnnotations } from "./components/jenkinsMetrics";
 import { JenkinsService, WEB_SERVICE_LABEL } from "./components/jenkinsService";
 import { NfsProvisioner } from "./components/nfsProvisioner";
 import { ConfigError, StackConfig } from "./config";
@@ -122,6 +122,8 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         namespace: access.namespace,
         serviceName: service.serviceName,
         ...cfg.ingress,
+        // The prometheus plugin's endpoint needs no login: scrape it in-cluster, never through the Ingress.
+        blockedPaths: cfg.metrics ? [METRICS_PATH.replace(/\/$/, "")] : [],
     });
 
     if (cfg.metrics?.serviceMonitor) {
@@ -129,6 +131,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
             name: jenkins.name,
             namespace: access.namespace,
             serviceLabels: { ...labels({ name: "jenkins", instance: jenkins.name, component: "controller" }), ...WEB_SERVICE_LABEL },
+            extraLabels: cfg.metrics.serviceMonitorLabels,
         });
     }
 

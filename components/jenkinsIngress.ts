@@ -21,7 +21,15 @@ export interface JenkinsIngressArgs {
     clusterIssuer?: string;
     /** Further annotations (the ingress controller's). */
     annotations: Record<string, string>;
+    /**
+     * Path prefixes the Ingress must not expose (the anonymous metrics endpoint): routed to a
+     * Service without endpoints, so every ingress controller answers 503 for them.
+     */
+    blockedPaths: string[];
 }
+
+/** Labels no pod carries: the selector of the Service that backs blocked paths. */
+const NO_POD = { "jenkins-on-k8s/no-backend": "true" };
 
 /**
  * The web UI through an Ingress, always with TLS: the login form carries the admin password. The
@@ -32,11 +40,20 @@ export class JenkinsIngress extends pulumi.ComponentResource {
 
     constructor(name: string, args: JenkinsIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("jenkins-on-k8s:jenkins:JenkinsIngress", name, {}, opts);
+        const meta = labels({ name: "jenkins", instance: args.name, component: "controller" });
+        // A Service that selects no pod: the Ingress's longest-prefix match sends blocked paths there.
+        const deny = args.blockedPaths.length === 0 ? undefined : new k8s.core.v1.Service(`${name}-deny`, {
+            metadata: { name: `${args.name}-deny`, namespace: args.namespace, labels: meta, annotations: { "pulumi.com/skipAwait": "true" } },
+            spec: { type: "ClusterIP", selector: NO_POD, ports: [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }] },
+        }, { parent: this });
+        const denied = deny ? args.blockedPaths.map(p => ({
+            path: p, pathType: "Prefix", backend: { service: { name: deny.metadata.name, port: { number: 80 } } },
+        })) : [];
         this.ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, {
             metadata: {
                 name: args.name,
                 namespace: args.namespace,
-                labels: labels({ name: "jenkins", instance: args.name, component: "controller" }),
+                labels: meta,
                 annotations: {
                     ...args.annotations,
                     ...(args.clusterIssuer ? { "cert-manager.io/cluster-issuer": args.clusterIssuer } : {}),
@@ -48,7 +65,10 @@ export class JenkinsIngress extends pulumi.ComponentResource {
                 tls: [{ hosts: [args.host], secretName: args.tlsSecret }],
                 rules: [{
                     host: args.host,
-                    http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: args.serviceName, port: { number: HTTP_PORT } } } }] },
+                    http: { paths: [
+                        { path: "/", pathType: "Prefix", backend: { service: { name: args.serviceName, port: { number: HTTP_PORT } } } },
+                        ...denied,
+                    ] },
                 }],
             },
         }, { parent: this });

@@ -18,6 +18,8 @@ export interface JenkinsMetricsArgs {
     namespace: pulumi.Input<string>;
     /** Labels that select the web Service. */
     serviceLabels: Record<string, string>;
+    /** Extra labels of the ServiceMonitor (what the Prometheus's serviceMonitorSelector wants). */
+    extraLabels: Record<string, string>;
 }
 
 /**
@@ -35,7 +37,7 @@ export class JenkinsMetrics extends pulumi.ComponentResource {
             metadata: {
                 name: args.name,
                 namespace: args.namespace,
-                labels: labels({ name: "jenkins", instance: args.name, component: "controller" }),
+                labels: { ...args.extraLabels, ...labels({ name: "jenkins", instance: args.name, component: "controller" }) },
             },
             spec: {
                 endpoints: [{ port: "http", path: METRICS_PATH, interval: "60s" }],

@@ -76,7 +76,9 @@ function unusedSettings(r: Reader, cfg: StackConfig): void {
         unused(["ingressHost", "ingressClassName", "ingressTlsSecret", "ingressClusterIssuer", "ingressAnnotations"], "ingressEnabled is false");
     }
     if (!cfg.metrics) {
-        unused(["metricsPlugin"], "metricsEnabled is false");
+        unused(["metricsPlugin", "metricsServiceMonitorLabels"], "metricsEnabled is false");
+    } else if (!cfg.metrics.serviceMonitor) {
+        unused(["metricsServiceMonitorLabels"], "metricsServiceMonitor is false");
     }
     if (cfg.agents.templates.length === 0 && !r.bad("agentTemplates")) {
         r.warn("agentTemplates", "is an empty list: no agent can start, and builds wait forever");

@@ -1,6 +1,6 @@
 // ingress and metrics: the web UI through an Ingress with TLS, and Prometheus metrics.
 import { isRecord, Reader } from "./reader";
-import { dnsSubdomainProblem, labelKeyProblem, show } from "./rules";
+import { dnsSubdomainProblem, labelKeyProblem, labelValueProblem, show } from "./rules";
 import { IngressConfig, MetricsConfig } from "./types";
 
 export function readIngress(r: Reader, jenkinsName: string): IngressConfig | undefined {
@@ -52,5 +52,20 @@ export function readMetrics(r: Reader): MetricsConfig | undefined {
     }
     const plugin = r.checked("metricsPlugin", v => /^prometheus:[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(v) && !/:(latest|experimental)$/.test(v)
         ? undefined : `${show(v)} must be prometheus:<pinned version>`);
-    return { plugin, serviceMonitor };
+    const raw = r.structured("metricsServiceMonitorLabels") ?? {};
+    const serviceMonitorLabels: Record<string, string> = {};
+    if (!isRecord(raw) || Object.values(raw).some(v => typeof v !== "string")) {
+        if (!r.bad("metricsServiceMonitorLabels")) {
+            r.problem("metricsServiceMonitorLabels", "must be a map of label keys to label values");
+        }
+    } else {
+        for (const [key, value] of Object.entries(raw as Record<string, string>)) {
+            const problem = labelKeyProblem(key) ?? labelValueProblem(value);
+            if (problem) {
+                r.problem("metricsServiceMonitorLabels", problem);
+            }
+            serviceMonitorLabels[key] = value;
+        }
+    }
+    return { plugin, serviceMonitor, serviceMonitorLabels };
 }

@@ -276,6 +276,11 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
         description: "Create a ServiceMonitor for the Prometheus operator; only when its CRDs are installed (the API server refuses an unknown kind).",
         rule: "only with metricsEnabled",
     },
+    metricsServiceMonitorLabels: {
+        area: "metrics", type: "object",
+        description: "Labels of the ServiceMonitor, for a Prometheus whose serviceMonitorSelector wants some (e.g. {release: kube-prometheus-stack}).",
+        rule: "a map of label keys to label values",
+    },
     // --- agents: the Kubernetes cloud
     agentNamespace: {
         area: "agents", type: "string", default: "",

@@ -137,6 +137,8 @@ export interface MetricsConfig {
     /** The pinned prometheus plugin, name:version; it is also in JenkinsConfig.plugins. */
     plugin: string;
     serviceMonitor: boolean;
+    /** Extra labels of the ServiceMonitor. */
+    serviceMonitorLabels: Record<string, string>;
 }
 
 /** The whole, validated configuration of a stack. */

@@ -39,6 +39,20 @@ describe("Ingress with TLS (opt-in)", () => {
         assert.strictEqual(e.outputs.url, "https://ci.example.org");
     });
 
+    it("keeps the anonymous metrics endpoint off the Ingress: /prometheus goes to a Service without pods", async () => {
+        const e = await evaluate("dev", { overrides: { ...INGRESS, metricsEnabled: "true" } });
+        const paths = manifest<IIngress>(e.resources, "Ingress", "jenkins").spec!.rules![0].http!.paths;
+        assert.deepStrictEqual(paths.map(p => [p.path, p.pathType, p.backend.service!.name]), [["/", "Prefix", "jenkins"], ["/prometheus", "Prefix", "jenkins-deny"]]);
+        const deny = manifest<IService>(e.resources, "Service", "jenkins-deny");
+        assert.deepStrictEqual(deny.spec!.selector, { "jenkins-on-k8s/no-backend": "true" }, "a selector no pod of the stack carries");
+        assert.strictEqual(deny.metadata!.annotations!["pulumi.com/skipAwait"], "true", "never awaited: it has no endpoints by design");
+        for (const d of manifests<{ spec: { template: { metadata: { labels: Record<string, string> } } } }>(e.resources, "Deployment")) {
+            assert.strictEqual(d.spec.template.metadata.labels["jenkins-on-k8s/no-backend"], undefined);
+        }
+        const noMetrics = await evaluate("dev", { overrides: INGRESS });
+        assert.strictEqual(manifests(noMetrics.resources, "Service", "jenkins-deny").length, 0, "nothing to block without metrics");
+    });
+
     it("keeps the NodePort unless it is set to 0, then the web Service is ClusterIP and no node address is needed", async () => {
         const both = await evaluate("dev", { overrides: INGRESS });
         assert.strictEqual(manifest<IService>(both.resources, "Service", "jenkins").spec!.type, "NodePort");
@@ -97,6 +111,15 @@ describe("metrics (opt-in)", () => {
         const agent = manifest<IService>(e.resources, "Service", "jenkins-agent");
         assert.ok(Object.entries(monitor.spec.selector.matchLabels).some(([k, v]) => agent.metadata!.labels![k] !== v),
             "and not the agent Service, which shares the app labels");
+    });
+
+    it("labels the ServiceMonitor for the Prometheus that should pick it up", async () => {
+        const e = await evaluate("prod", { overrides: { metricsServiceMonitorLabels: JSON.stringify({ release: "kube-prometheus-stack" }) } });
+        const monitor = manifest<ServiceMonitorView & { metadata: { labels: Record<string, string> } }>(e.resources, "ServiceMonitor", "jenkins");
+        assert.strictEqual(monitor.metadata.labels.release, "kube-prometheus-stack");
+        assert.strictEqual(monitor.metadata.labels["app.kubernetes.io/name"], "jenkins", "the stack's own labels stay");
+        assertProblem(await configErrorOf("prod", { overrides: { metricsServiceMonitorLabels: JSON.stringify({ release: "a,b" }) } }),
+            "metricsServiceMonitorLabels", /"a,b" is not a label value/);
     });
 
     it("refuses a ServiceMonitor without metrics, and a metrics plugin that is not a pinned prometheus", async () => {

@@ -145,10 +145,13 @@ describe("pulumi up end to end on a local control plane", function () {
         const binding = await kube<{ roleRef: { name: string } }>("/apis/rbac.authorization.k8s.io/v1/namespaces/devops/rolebindings/jenkins-agents");
         assert.strictEqual(binding?.roleRef.name, "jenkins-devops-agents");
         // The Ingress with TLS (no ingress controller runs here: the object is what is proven).
-        const ingress = await kube<{ spec: { tls: { hosts: string[]; secretName: string }[]; rules: { host: string }[] } }>(
+        type IngressPaths = { path: string; backend: { service: { name: string } } }[];
+        const ingress = await kube<{ spec: { tls: { hosts: string[]; secretName: string }[]; rules: { host: string; http: { paths: IngressPaths } }[] } }>(
             "/apis/networking.k8s.io/v1/namespaces/devops/ingresses/jenkins");
         assert.deepStrictEqual(ingress?.spec.tls, [{ hosts: ["jenkins.e2e.internal"], secretName: "jenkins-tls" }]);
         assert.deepStrictEqual(ingress?.spec.rules.map(r => r.host), ["jenkins.e2e.internal"]);
+        assert.deepStrictEqual(ingress?.spec.rules[0].http.paths.map(p => [p.path, p.backend.service.name]), [["/", "jenkins"], ["/prometheus", "jenkins-deny"]],
+            "the anonymous metrics endpoint is not published");
         assert.match(casc?.data["jenkins.yaml"] ?? "", /url: https:\/\/jenkins\.e2e\.internal\//, "the location URL follows the Ingress");
         const web = await kube<{ metadata: { annotations?: Record<string, string> } }>("/api/v1/namespaces/devops/services/jenkins");
         assert.strictEqual(web?.metadata.annotations?.["prometheus.io/path"], "/prometheus/", "metrics can be scraped without the operator");
