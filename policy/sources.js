@@ -7,23 +7,28 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 
-/** Folders that hold no program or pack sources. */
+/** Top-level folders that hold no program or pack sources (nested folders are always read). */
 const SKIP = new Set(["node_modules", "bin", "test", "scripts", "examples", "toolchain", "docs", ".git"]);
 
-/** A hash of every .ts file below `dir` (names and contents), in a stable order. */
+/**
+ * A hash of everything a build depends on below `dir`: every .ts file (names and contents,
+ * symlinked folders followed), the tsconfig.json files, and the TypeScript version.
+ */
 function sourcesHash(dir) {
     const files = [];
-    (function walk(at) {
+    (function walk(at, top) {
         for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
             const full = path.join(at, entry.name);
-            if (entry.isDirectory()) {
-                if (!SKIP.has(entry.name)) walk(full);
-            } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+            const isDir = entry.isDirectory() || (entry.isSymbolicLink() && fs.statSync(full).isDirectory());
+            if (isDir) {
+                if (!(top && SKIP.has(entry.name))) walk(full, false);
+            } else if ((entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) || entry.name === "tsconfig.json") {
                 files.push(full);
             }
         }
-    })(dir);
+    })(dir, true);
     const hash = crypto.createHash("sha256");
+    hash.update(`typescript ${require("typescript/package.json").version}\0`);
     for (const file of files.sort()) {
         hash.update(path.relative(dir, file)).update("\0").update(fs.readFileSync(file)).update("\0");
     }
@@ -34,9 +39,22 @@ function sourcesHash(dir) {
 const ROOT = path.resolve(__dirname, "..");
 const STAMP = path.join(ROOT, "bin", ".sources.json");
 
-/** Writes the stamp after a build: one hash for the program, one for the pack. */
-function stamp() {
-    fs.writeFileSync(STAMP, JSON.stringify({ program: sourcesHash(ROOT), policy: sourcesHash(__dirname) }) + "\n");
+/** The hashes of the program's and the pack's sources, as the stamp records them. */
+function hashes() {
+    return { program: sourcesHash(ROOT), policy: sourcesHash(__dirname) };
+}
+
+/**
+ * Writes the stamp after a build, given the hashes taken before it: a source saved while the
+ * compiler ran would make the output older than the sources, so then no stamp is written.
+ */
+function stamp(before) {
+    const after = hashes();
+    if (before && (before.program !== after.program || before.policy !== after.policy)) {
+        console.error("sources changed during the build: bin/ is not stamped, so it will not be used (run npm run build again)");
+        return;
+    }
+    fs.writeFileSync(STAMP, JSON.stringify(after) + "\n");
 }
 
 /** Whether the compiled `part` ("program" or "policy") matches the sources. */
@@ -49,13 +67,35 @@ function fresh(part) {
     }
 }
 
-/** Loads `compiled` when fresh, else `source` through ts-node in transpile-only mode. */
+/**
+ * Loads `compiled` when fresh, else `source` through ts-node in transpile-only mode. A ts-node
+ * registered before (run-policy-pack registers one that type-checks) is switched off first: a new
+ * registration wraps the old one instead of replacing it, so both would compile every file.
+ */
 function launch(part, compiled, source, tsconfig) {
     if (fresh(part) && fs.existsSync(compiled)) {
         return require(compiled);
     }
+    const earlier = process[Symbol.for("ts-node.register.instance")];
+    if (earlier) earlier.enabled(false);
     require("ts-node").register({ transpileOnly: true, project: tsconfig });
     return require(source);
 }
 
-module.exports = { sourcesHash, stamp, fresh, launch, ROOT };
+/** npm run build: compile into a clean bin/ and stamp it, if no source changed meanwhile. */
+function build() {
+    const { spawnSync } = require("child_process");
+    fs.rmSync(path.join(ROOT, "bin"), { recursive: true, force: true });
+    const before = hashes();
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", ROOT], { stdio: "inherit" });
+    if (tsc.status !== 0) {
+        process.exit(tsc.status ?? 1);
+    }
+    stamp(before);
+}
+
+module.exports = { sourcesHash, hashes, stamp, fresh, launch, build, ROOT };
+
+if (require.main === module && process.argv[2] === "build") {
+    build();
+}

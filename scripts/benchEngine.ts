@@ -38,19 +38,40 @@ function freshCluster(): void {
     run(path.join(ROOT, "toolchain", "local-cluster.sh"), ["up"]);
 }
 
+/** Whether a local cluster runs now (local-cluster.sh keeps a pid file per process). */
+function clusterRunning(): boolean {
+    const pids = path.join(STATE, "pids");
+    return fs.existsSync(pids) && fs.readdirSync(pids).some(name => {
+        try {
+            process.kill(Number(fs.readFileSync(path.join(pids, name), "utf8")), 0);
+            return true;
+        } catch {
+            return false;
+        }
+    });
+}
+
 async function main(): Promise<void> {
-    const tools = spawnSync(path.join(ROOT, "toolchain", "toolchain.sh"), ["control-plane"], { encoding: "utf8" }).stdout.trim();
-    spawnSync(path.join(ROOT, "toolchain", "toolchain.sh"), [], { stdio: "ignore" });
+    if (clusterRunning() && process.env.BENCH_REPLACE_CLUSTER !== "true") {
+        throw new Error(`a local cluster runs in ${STATE}: the benchmark needs fresh ones and would destroy it. ` +
+            "Stop it (npm run cluster:down), or set BENCH_REPLACE_CLUSTER=true.");
+    }
+    run(path.join(ROOT, "toolchain", "toolchain.sh"), []);
+    const tools = spawnSync(path.join(ROOT, "toolchain", "toolchain.sh"), ["--path", "control-plane"], { encoding: "utf8" }).stdout.trim();
     const kubectl = path.join(tools, "kubectl");
+    if (!fs.existsSync(kubectl)) {
+        throw new Error("no kubectl: run toolchain/toolchain.sh control-plane");
+    }
+    const manifestsText = renderManifests((await evaluate(STACK)).resources);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-"));
     const manifests = path.join(work, "objects.yaml");
-    fs.writeFileSync(manifests, renderManifests((await evaluate(STACK)).resources));
     const pulumiEnv = {
         JENKINS_ON_K8S_WORKDIR: path.join(work, "pulumi"), PULUMI_CONFIG_PASSPHRASE: "bench",
         JENKINS_ADMIN_PASSWORD: "bench-admin-password-1", KUBECONFIG,
     };
     const pulumi = (...args: string[]) => run(path.join(ROOT, "toolchain", "pulumi-local.sh"), [STACK, ...args], pulumiEnv);
     try {
+        fs.writeFileSync(manifests, manifestsText);
         freshCluster();
         const kubectlSeconds = timed("kubectl apply and wait", () => {
             run(kubectl, ["apply", "-f", manifests], { KUBECONFIG });
@@ -81,8 +102,9 @@ async function main(): Promise<void> {
             console.log(`| ${what} | ${seconds.toFixed(1)} | ${(seconds / kubectlSeconds).toFixed(1)} | ${target} | ${met ? "yes" : "no"} |`);
         }
     } finally {
-        run(path.join(ROOT, "toolchain", "local-cluster.sh"), ["down"]);
         fs.rmSync(work, { recursive: true, force: true });
+        // Stops only what local-cluster.sh started (its pid files); a failure here must not hide the first one.
+        spawnSync(path.join(ROOT, "toolchain", "local-cluster.sh"), ["down"], { stdio: "ignore" });
     }
 }
 

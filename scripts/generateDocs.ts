@@ -38,9 +38,10 @@ export function renderPulumiYaml(): string {
     const project = {
         name: PROJECT,
         description: "Production-grade Jenkins on Kubernetes: NFS-backed JENKINS_HOME, dynamic agents, policies.",
-        // lib/launch.js runs the compiled program when it matches the sources, else index.ts
-        // transpile-only (tsconfig.pulumi.json); npm test type-checks.
-        main: "lib/launch.js",
+        // package.json's main, lib/launch.js, runs the compiled program when it matches the
+        // sources, else index.ts transpile-only (tsconfig.pulumi.json); npm test type-checks. No
+        // `main` here: it would make lib/ the program directory, where the official language host
+        // looks for the plugins to install.
         runtime: { name: "nodejs", options: { typescript: false } },
         // Update the JCasC ConfigMap in place: the provider otherwise replaces a named ConfigMap by
         // deleting it first, which replaces the controller Deployment with it (no live reload).

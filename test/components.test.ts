@@ -270,6 +270,21 @@ describe("components (dev stack)", () => {
             assert.deepStrictEqual(agent.spec!.selector, controller.spec!.selector.matchLabels);
         });
 
+        it("selects exactly the controller's pods (what the skipped Service await used to check live)", () => {
+            const podLabels = manifest<IDeployment>(dev.resources, "Deployment", "jenkins").spec!.template.metadata!.labels!;
+            for (const name of ["jenkins", "jenkins-agent"]) {
+                const selector = manifest<IService>(dev.resources, "Service", name).spec!.selector!;
+                assert.ok(Object.keys(selector).length > 0);
+                for (const [k, v] of Object.entries(selector)) {
+                    assert.strictEqual(podLabels[k], v, `${name} selects the controller pod (${k})`);
+                }
+                for (const other of manifests<IDeployment>(dev.resources, "Deployment").filter(d => d.metadata!.name !== "jenkins")) {
+                    const labels = other.spec!.template.metadata!.labels!;
+                    assert.ok(Object.entries(selector).some(([k, v]) => labels[k] !== v), `${name} does not select ${other.metadata!.name}`);
+                }
+            }
+        });
+
         it("is created once the controller is available, and not awaited for its endpoints' 10 s settling", () => {
             const service = dev.resources.find(r => r.type === "kubernetes:core/v1:Service" && r.name === "jenkins-service")!;
             assert.strictEqual((service.inputs as { metadata: { annotations: Record<string, string> } }).metadata.annotations["pulumi.com/skipAwait"], "true");
