@@ -1,5 +1,5 @@
 // ingress and metrics: the web UI through an Ingress with TLS, and Prometheus metrics.
-import { isRecord, Reader } from "./reader";
+import { Reader } from "./reader";
 import { dnsSubdomainProblem, labelKeyProblem, labelValueProblem, show } from "./rules";
 import { IngressConfig, MetricsConfig } from "./types";
 
@@ -18,21 +18,7 @@ export function readIngress(r: Reader, jenkinsName: string): IngressConfig | und
     const className = r.checked("ingressClassName", dnsSubdomainProblem);
     const tlsSecret = r.checked("ingressTlsSecret", dnsSubdomainProblem);
     const clusterIssuer = r.checked("ingressClusterIssuer", dnsSubdomainProblem);
-    const raw = r.structured("ingressAnnotations") ?? {};
-    const annotations: Record<string, string> = {};
-    if (!isRecord(raw) || Object.values(raw).some(v => typeof v !== "string")) {
-        if (!r.bad("ingressAnnotations")) {
-            r.problem("ingressAnnotations", "must be a map of strings");
-        }
-    } else {
-        for (const [key, value] of Object.entries(raw)) {
-            const problem = labelKeyProblem(key);
-            if (problem) {
-                r.problem("ingressAnnotations", problem.replace("label key", "annotation key"));
-            }
-            annotations[key] = value as string;
-        }
-    }
+    const annotations = r.stringMap("ingressAnnotations", "strings", key => labelKeyProblem(key)?.replace("label key", "annotation key"));
     return {
         host,
         className: className === "" ? undefined : className,
@@ -52,20 +38,7 @@ export function readMetrics(r: Reader): MetricsConfig | undefined {
     }
     const plugin = r.checked("metricsPlugin", v => /^prometheus:[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(v) && !/:(latest|experimental)$/.test(v)
         ? undefined : `${show(v)} must be prometheus:<pinned version>`);
-    const raw = r.structured("metricsServiceMonitorLabels") ?? {};
-    const serviceMonitorLabels: Record<string, string> = {};
-    if (!isRecord(raw) || Object.values(raw).some(v => typeof v !== "string")) {
-        if (!r.bad("metricsServiceMonitorLabels")) {
-            r.problem("metricsServiceMonitorLabels", "must be a map of label keys to label values");
-        }
-    } else {
-        for (const [key, value] of Object.entries(raw as Record<string, string>)) {
-            const problem = labelKeyProblem(key) ?? labelValueProblem(value);
-            if (problem) {
-                r.problem("metricsServiceMonitorLabels", problem);
-            }
-            serviceMonitorLabels[key] = value;
-        }
-    }
+    const serviceMonitorLabels = r.stringMap("metricsServiceMonitorLabels", "label keys to label values",
+        (key, value) => labelKeyProblem(key) ?? labelValueProblem(value));
     return { plugin, serviceMonitor, serviceMonitorLabels };
 }

@@ -201,6 +201,28 @@ export class Reader {
     }
 
     /**
+     * A structured key holding a map of strings ({} when unset), each entry checked by `entry`
+     * (which returns why it is refused); the map is returned either way.
+     */
+    stringMap(key: string, what: string, entry: (k: string, v: string) => string | undefined): Record<string, string> {
+        const raw = this.structured(key) ?? {};
+        if (!isRecord(raw) || Object.values(raw).some(v => typeof v !== "string")) {
+            if (!this.bad(key)) {
+                this.problem(key, `must be a map of ${what}`);
+            }
+            return {};
+        }
+        const map = raw as Record<string, string>;
+        for (const [k, v] of Object.entries(map)) {
+            const problem = entry(k, v);
+            if (problem) {
+                this.problem(key, problem);
+            }
+        }
+        return map;
+    }
+
+    /**
      * A string key checked by a rule (rules.ts); the value is returned either way. Keys whose
      * default is "" are optional: left empty, they are not checked.
      */
