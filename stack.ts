@@ -33,7 +33,8 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
     }
     // Kubernetes refuses a ConfigMap whose data exceeds 1 MiB (validation.go: MaxSecretSize applies to ConfigMaps too).
     const cascText = renderCasc(casc);
-    const configBytes = Buffer.byteLength(cascText) + Buffer.byteLength(renderPlugins(cfg)) + CASC_KEY.length + "plugins.txt".length;
+    const pluginsText = renderPlugins(cfg);
+    const configBytes = Buffer.byteLength(cascText) + Buffer.byteLength(pluginsText) + CASC_KEY.length + "plugins.txt".length;
     if (configBytes > CONFIG_MAP_MAX_BYTES) {
         throw new ConfigError([{ key: "agentTemplates", message: `make jenkins.yaml ${configBytes} bytes with plugins.txt, ` +
             `over the ${CONFIG_MAP_MAX_BYTES}-byte ConfigMap limit: fewer or smaller templates` }]);
@@ -95,7 +96,7 @@ export function createStack(cfg: StackConfig, stack: string = pulumi.getStack())
         javaOpts: jenkins.javaOpts,
         timezone: jenkins.timezone,
         casc: cascText,
-        plugins: renderPlugins(cfg),
+        plugins: pluginsText,
         updateCenterUrl: jenkins.updateCenterUrl,
         proxy: proxySettings(cfg),
         adminSecretName: admin.secretName,

@@ -1,6 +1,6 @@
 // agents: the agent namespace, its caches, quota and defaults, and the pod templates.
 import { parseQuantity } from "../policy/shared/quantity";
-import { isRecord, ItemReader, Reader } from "./reader";
+import { Reader, readItems } from "./reader";
 import { dnsLabelProblem, quantityProblem, show } from "./rules";
 import { namespaceProblem } from "./storage";
 import { readTemplates } from "./templates";
@@ -9,29 +9,16 @@ import { AgentCache, AgentsConfig, ContainerResources, JenkinsConfig } from "./t
 const CACHE_FIELDS = ["name", "size", "kind"] as const;
 
 function readCaches(r: Reader): AgentCache[] {
-    const raw = r.structured("agentCaches") ?? [];
-    if (!Array.isArray(raw)) {
-        if (!r.bad("agentCaches")) {
-            r.problem("agentCaches", "must be a list of {name, size}");
-        }
-        return [];
-    }
-    const caches: AgentCache[] = [];
-    raw.forEach((item, i) => {
-        if (!isRecord(item)) {
-            r.problem("agentCaches", `[${i}] must be a map with name and size`);
-            return;
-        }
-        const it = new ItemReader(r, "agentCaches", `[${i}]`, item, CACHE_FIELDS);
-        const name = it.checked("name", dnsLabelProblem);
-        const size = it.checked("size", v => quantityProblem(v, "storage"));
-        if (name !== "" && caches.some(c => c.name === name)) {
-            it.problem("name", `${show(name)} is used by another cache`);
-        }
-        const kind = it.checked("kind", v => v === "generic" || v === "maven" ? undefined : `must be generic or maven, got ${show(v)}`, "generic");
-        caches.push({ name, size, kind: kind === "maven" ? "maven" : "generic" });
-    });
-    return caches;
+    return readItems<AgentCache>(r, "agentCaches", r.structured("agentCaches") ?? [],
+        { list: "must be a list of {name, size}", item: "must be a map with name and size" }, CACHE_FIELDS, (it, caches) => {
+            const name = it.checked("name", dnsLabelProblem);
+            const size = it.checked("size", v => quantityProblem(v, "storage"));
+            if (name !== "" && caches.some(c => c.name === name)) {
+                it.problem("name", `${show(name)} is used by another cache`);
+            }
+            const kind = it.checked("kind", v => v === "generic" || v === "maven" ? undefined : `must be generic or maven, got ${show(v)}`, "generic");
+            return { name, size, kind: kind === "maven" ? "maven" : "generic" };
+        });
 }
 
 export function readAgents(r: Reader, jenkinsNamespace: string): AgentsConfig {

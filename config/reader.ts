@@ -386,6 +386,29 @@ export class ItemReader {
     }
 }
 
+/**
+ * The items of a top-level structured list (agentCaches, agentTemplates): `raw` as the caller read
+ * it, each map item read by `read` with the items read so far (for checks across items).
+ */
+export function readItems<T>(r: Reader, key: string, raw: unknown, messages: { list: string; item: string },
+    fields: readonly string[], read: (it: ItemReader, earlier: T[]) => T): T[] {
+    if (!Array.isArray(raw)) {
+        if (!r.bad(key)) {
+            r.problem(key, messages.list);
+        }
+        return [];
+    }
+    const items: T[] = [];
+    raw.forEach((item, i) => {
+        if (!isRecord(item)) {
+            r.problem(key, `[${i}] ${messages.item}`);
+            return;
+        }
+        items.push(read(new ItemReader(r, key, `[${i}]`, item, fields), items));
+    });
+    return items;
+}
+
 function editDistance(a: string, b: string): number {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {

@@ -1,7 +1,7 @@
 // agentTemplates: the Kubernetes cloud's pod templates, as typed data.
 import * as path from "path";
 import { DOCKER_SOCKET } from "../policy/shared/conventions";
-import { isRecord, ItemReader, Reader } from "./reader";
+import { isRecord, ItemReader, Reader, readItems } from "./reader";
 import {
     dnsLabelProblem, imageProblem, labelKeyProblem, labelValueProblem, limitBelowRequest, limitsBelowRequests, quantityProblem, QuantityKind, show,
 } from "./rules";
@@ -214,20 +214,8 @@ function readList<T>(r: Reader, it: ItemReader, field: string, fields: readonly 
 
 export function readTemplates(r: Reader, inboundImage: string, jnlpResources: ContainerResources, caches: AgentCache[]): AgentTemplate[] {
     const set = r.structured("agentTemplates");
-    const raw = set === undefined ? DEFAULT_TEMPLATES : set;
-    if (!Array.isArray(raw)) {
-        if (!r.bad("agentTemplates")) {
-            r.problem("agentTemplates", "must be a list of pod templates");
-        }
-        return [];
-    }
-    const templates: AgentTemplate[] = [];
-    raw.forEach((item, i) => {
-        if (!isRecord(item)) {
-            r.problem("agentTemplates", `[${i}] must be a map`);
-            return;
-        }
-        const it = new ItemReader(r, "agentTemplates", `[${i}]`, item, TEMPLATE_FIELDS);
+    return readItems<AgentTemplate>(r, "agentTemplates", set === undefined ? DEFAULT_TEMPLATES : set,
+        { list: "must be a list of pod templates", item: "must be a map" }, TEMPLATE_FIELDS, (it, templates) => {
         const name = it.checked("name", dnsLabelProblem);
         const label = it.string("label");
         if (name !== "" && dnsLabelProblem(name) === undefined && templates.some(t => t.name === name)) {
@@ -265,7 +253,7 @@ export function readTemplates(r: Reader, inboundImage: string, jnlpResources: Co
         if (mavenCaches.length > 1) {
             it.problem("volumes", "mounts more than one cache of kind maven: Maven has one local repository");
         }
-        templates.push({
+        return {
             name,
             label,
             containers: [jnlp, ...containers.filter(c => c !== jnlp)],
@@ -274,7 +262,6 @@ export function readTemplates(r: Reader, inboundImage: string, jnlpResources: Co
             instanceCap: it.integer("instanceCap", 10, 1),
             nodeSelector: readNodeSelector(it),
             mountDockerSocket,
-        });
+        };
     });
-    return templates;
 }
